@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Creates or refreshes the two environments:
+#   .venv       the app (Python >= 3.11): naervaer, actions, bot, tests
+#   .venv-rasa  the Rasa engine (Python 3.10): rasa==3.6.21 and nothing else
+# Each is rebuilt only when the file that defines it changed (a stamp holds its hash).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+runs() { "$1" -c 'import sys' >/dev/null 2>&1; }
+
+find_python310() {
+  local c
+  if [ -n "${RASA_PYTHON:-}" ] && runs "$RASA_PYTHON"; then echo "$RASA_PYTHON"; return; fi
+  # A pyenv shim named python3.10 exists even when it cannot run, so try it, don't trust `which`.
+  if command -v python3.10 >/dev/null 2>&1 && runs python3.10; then command -v python3.10; return; fi
+  for c in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10; do
+    if [ -x "$c" ] && runs "$c"; then echo "$c"; return; fi
+  done
+  if command -v uv >/dev/null 2>&1; then
+    c=$(uv python find 3.10 2>/dev/null || true)
+    if [ -n "$c" ] && runs "$c"; then echo "$c"; return; fi
+  fi
+  return 1
+}
+
+find_python_app() {
+  local c
+  for c in "${APP_PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$c" ] || continue
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$c"; return
+    fi
+  done
+  return 1
+}
+
+stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+ensure_env() { # dir python stamp-sources... -- pip-args...
+  local dir=$1 py=$2; shift 2
+  local sources=() ; while [ "$1" != "--" ]; do sources+=("$1"); shift; done; shift
+  local want; want=$(stamp_of "${sources[@]}")
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then return; fi
+  local t0=$SECONDS
+  say "building $dir with $("$py" --version 2>&1) ($*)"
+  rm -rf "$dir"
+  "$py" -m venv "$dir"
+  "$dir/bin/python" -m pip install --progress-bar on --upgrade pip >/dev/null
+  "$dir/bin/python" -m pip install --progress-bar on "$@"
+  echo "$want" > "$dir/.stamp"
+  say "$dir ready in $((SECONDS - t0)) s, $(du -sh "$dir" | cut -f1) on disk"
+}
+
+want=${1:-all}
+
+if [ "$want" = all ] || [ "$want" = app ]; then
+  if ! APP_PY=$(find_python_app); then
+    say "Python 3.11 or newer is needed for the app and was not found."
+    say "Install it (e.g. 'pyenv install 3.11' or your system's python3.11 package) or set APP_PYTHON=/path/to/python3.11."
+    exit 1
+  fi
+  ensure_env .venv "$APP_PY" pyproject.toml -- -e '.[dev]'
+fi
+
+if [ "$want" = all ] || [ "$want" = rasa ]; then
+  if ! RASA_PY=$(find_python310); then
+    say "Rasa 3.6 needs Python 3.10, and none was found (looked at: \$RASA_PYTHON, python3.10 on PATH,"
+    say "${PYENV_ROOT:-$HOME/.pyenv}/versions/3.10.*, 'uv python find 3.10')."
+    say "Install one, e.g. 'pyenv install 3.10' or 'uv python install 3.10', or set RASA_PYTHON=/path/to/python3.10."
+    exit 1
+  fi
+  say "installing the Rasa engine takes about 3 minutes and 2.7 GB on first run"
+  ensure_env .venv-rasa "$RASA_PY" requirements-rasa.txt requirements-rasa.lock -- -r requirements-rasa.txt
+fi
