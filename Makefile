@@ -1,0 +1,29 @@
+# The two commands a newcomer needs (README): `make demo` and `make test`.
+SHELL := /bin/bash
+APP := .venv/bin
+AS ?= parent
+
+.PHONY: demo test test-core setup i18n i18n-extract bench clean
+
+demo: setup ## Set up what is missing, seed the demo store, train if needed, start both servers, chat as $(AS)
+	$(APP)/naervaer demo --as $(AS)
+
+test: setup ## The whole test suite (core tests first, then the Rasa data checks and the end-to-end tests)
+	$(APP)/pytest
+
+test-core: setup ## Only the fast core tests (seconds)
+	$(APP)/pytest -m "not e2e"
+
+setup: ## Both environments (rebuilt only when their definition changed) and the compiled catalogs
+	@bash scripts/setup.sh
+	@$(MAKE) --no-print-directory i18n
+
+i18n: ## Compile the gettext catalogs (nb, nn, en)
+	@$(APP)/pybabel compile -d naervaer/locale -D naervaer >/dev/null
+
+i18n-extract: ## After changing texts in the code: refresh the template and the three catalogs
+	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -o naervaer/locale/naervaer.pot .
+	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer --no-location --omit-header --ignore-obsolete
+
+clean: ## Remove environments, models and local data
+	rm -rf .venv .venv-rasa models var

@@ -1,0 +1,47 @@
+"""The one shape every action has: read the turn, ask the core (off the event loop), render the reply."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.turn import Turn, read_turn
+from naervaer.i18n import t
+from naervaer.replies import Reply
+
+log = logging.getLogger(__name__)
+
+
+def render(reply: Reply, dispatcher: CollectingDispatcher) -> None:
+    for message in reply.messages:
+        buttons = [{"title": b.title, "payload": b.payload} for b in message.buttons]
+        dispatcher.utter_message(text=message.text or None, buttons=buttons or None, image=message.image)
+
+
+class CoreAction(Action, ABC):
+    action_name: str = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    @abstractmethod
+    def answer(self, turn: Turn) -> Reply:
+        """The reply to this turn, computed by the core."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        turn = read_turn(tracker)
+        try:
+            # The core talks to the database synchronously; a thread keeps the action server's
+            # event loop free for everyone else's turns.
+            reply = await asyncio.to_thread(self.answer, turn)
+        except Exception:  # the user must never meet a silent bot
+            log.exception("action %s failed", self.name())  # no message text, no names
+            reply = Reply().say(t(turn.lang, "Sorry, something went wrong on our side. Please try again in a "
+                                             "little while, or contact the school."))
+        render(reply, dispatcher)
+        return [SlotSet("last_language", turn.lang)] + [SlotSet(k, v) for k, v in reply.slots.items()]

@@ -1,0 +1,66 @@
+"""'Hvor mye fravær har Ida?' — the count of a pupil's absence, for those allowed to see it."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from naervaer.absence_summary import summarise
+from naervaer.access import Permission, audit, grant_for
+from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
+from naervaer.i18n import format_day, format_number, t, tn
+from naervaer.models import AuditAction
+from naervaer.pupil_lookup import find_pupils
+from naervaer.replies import Button, Reply
+
+
+def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+    lang = asker.lang
+    viewer = who_is_asking(session, asker)
+    if viewer is None:
+        return unknown_sender(lang)
+
+    lookup = find_pupils(session, viewer, Permission.VIEW_ABSENCE, pupil_name, asker.today)
+    if not lookup.pupils:
+        if lookup.searched:
+            return Reply().say(t(lang, "I can't find a pupil called {name} among the pupils you can see.",
+                                 name=pupil_name.strip()))
+        return Reply().say(t(lang, "There are no pupils whose absence you can see."))
+    if lookup.found is None:
+        buttons = [Button(p.person.full_name, f'/ask_absence{{"pupil":"{p.person.full_name}"}}')
+                   for p in lookup.pupils[:5]]
+        return Reply().say(t(lang, "Which pupil do you mean?"), buttons)
+
+    pupil = lookup.found
+    grant = grant_for(session, viewer, pupil, asker.today)
+    summary = summarise(session, pupil, grant, asker.today)
+    audit(session, viewer, pupil, AuditAction.READ, "absence_summary")
+
+    name = pupil.person.given_name
+    since = format_day(summary.since, lang, with_weekday=False)
+    if grant.hour_subjects is not None:  # a subject teacher: hours in their subjects only
+        return Reply().say(t(lang, "Since {since}, {name} has been absent {hours} in your subjects.",
+                             since=since, name=name, hours=_hours(lang, summary.hours)))
+    parts = []
+    if summary.days:
+        parts.append(tn(lang, "{n} whole day", "{n} whole days", summary.days))
+    if summary.hours:
+        parts.append(_hours(lang, summary.hours))
+    if summary.late:
+        parts.append(tn(lang, "late {n} time", "late {n} times", summary.late))
+    if summary.left_early:
+        parts.append(tn(lang, "left early {n} time", "left early {n} times", summary.left_early))
+    if not parts:
+        return Reply().say(t(lang, "{name} has no registered absence since {since}.", name=name, since=since))
+    return Reply().say(t(lang, "Since {since}, {name} has been absent {parts}.",
+                         since=since, name=name, parts=_join(lang, parts)))
+
+
+def _hours(lang: str, hours: float) -> str:
+    if float(hours).is_integer():
+        return tn(lang, "{n} lesson", "{n} lessons", int(hours))
+    return t(lang, "{n} lessons", n=format_number(round(hours, 1), lang))
+
+
+def _join(lang: str, parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + t(lang, " and ") + parts[-1]

@@ -1,0 +1,109 @@
+"""Languages: gettext catalogs for nb, nn and en; Babel for dates; lingua to tell which one a message is in.
+
+Message ids are English. The catalogs live in naervaer/locale and are compiled by `make i18n`
+(part of the set-up); an uncompiled catalog falls back to reading the .po file, so a checkout
+is never silently untranslated.
+"""
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("nb", "nn", "en")
+DEFAULT_LANGUAGE = "nb"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "naervaer"
+
+
+def normalise(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT_LANGUAGE
+    lang = lang.lower().replace("_", "-").split("-")[0]
+    return {"no": "nb", "nob": "nb", "nno": "nn", "eng": "en"}.get(lang, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    lang = normalise(lang)
+    mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    po = mo.with_suffix(".po")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        compile_catalog(po, mo)
+    if mo.exists():
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    return gettext.NullTranslations()
+
+
+def compile_catalog(po: Path, mo: Path) -> None:
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=po.parent.parent.name)
+    tmp = mo.with_suffix(".mo.tmp")
+    with tmp.open("wb") as fh:
+        write_mo(fh, catalog)
+    tmp.replace(mo)  # atomic: two processes compiling at once never leave half a file
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is defined; `t` translates it where it is used."""
+    return message
+
+
+def t(lang: str, message: str, **values: object) -> str:
+    """Translate `message` into `lang` and fill in `{placeholders}`."""
+    text = translations(lang).gettext(message)
+    return text.format(**values) if values else text
+
+
+def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
+    text = translations(lang).ngettext(singular, plural, n)
+    return text.format(n=n, **values)
+
+
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}[normalise(lang)])
+
+
+def format_day(day: date, lang: str, with_weekday: bool = True) -> str:
+    """'tirsdag 1. desember' / 'Tuesday 1 December'."""
+    pattern = "EEEE d. MMMM" if normalise(lang) != "en" else "EEEE d MMMM"
+    return format_date(day, pattern if with_weekday else pattern.replace("EEEE ", ""), locale=_babel_locale(lang))
+
+
+def format_moment(moment: datetime, lang: str) -> str:
+    """'tirsdag 1. desember kl. 10.00' / 'Tuesday 1 December at 10:00'."""
+    if normalise(lang) == "en":
+        return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=_babel_locale(lang))
+    return format_datetime(moment, "EEEE d. MMMM 'kl.' HH.mm", locale=_babel_locale(lang))
+
+
+def format_number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=_babel_locale(lang))
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.BOKMAL, Language.NYNORSK, Language.ENGLISH).build()
+
+
+def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence: float = 0.6) -> str:
+    """The written language of a message; `fallback` when the message is too short to tell."""
+    from lingua import Language
+
+    codes = {Language.BOKMAL: "nb", Language.NYNORSK: "nn", Language.ENGLISH: "en"}
+    if not text or len(text.strip()) < 3:
+        return normalise(fallback)
+    values = _detector().compute_language_confidence_values(text)
+    if not values or values[0].value < min_confidence:
+        return normalise(fallback)
+    return codes[values[0].language]

@@ -1,0 +1,184 @@
+"""Training the model and running the two servers (Rasa and the action server) as child processes.
+
+Used by the demo, `naervaer serve` and the end-to-end tests, so all three start the same way.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from naervaer.settings import PROJECT_ROOT, Settings
+
+RASA_VENV = Path(os.environ.get("NAERVAER_RASA_VENV", PROJECT_ROOT / ".venv-rasa"))
+TRAINING_INPUTS = ("config.yml", "domain", "data/nlu", "data/rules", "data/stories", "requirements-rasa.lock")
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def rasa_executable() -> Path:
+    exe = RASA_VENV / "bin" / "rasa"
+    if not exe.exists():
+        raise ServiceError(f"The Rasa engine is not installed at {RASA_VENV}. Run: bash scripts/setup.sh rasa")
+    return exe
+
+
+def _training_files() -> list[Path]:
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = PROJECT_ROOT / name
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return [f for f in files if f.exists()]
+
+
+def training_fingerprint() -> str:
+    """A hash of everything training reads: the model is rebuilt only when this changes."""
+    digest = hashlib.sha256()
+    for f in _training_files():
+        digest.update(str(f.relative_to(PROJECT_ROOT)).encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(models_dir: Path) -> Path:
+    return models_dir / f"naervaer-{training_fingerprint()}.tar.gz"
+
+
+def rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    return env
+
+
+def train(models_dir: Path, *, show_output: bool = True) -> Path:
+    """Train unless a model for the current training data exists; returns the model file."""
+    target = model_path(models_dir)
+    if target.exists():
+        return target
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir, prefix=".train-") as tmp:
+        data = [str(PROJECT_ROOT / d) for d in ("data/nlu", "data/rules", "data/stories")
+                if (PROJECT_ROOT / d).exists()]
+        cmd = [str(rasa_executable()), "train", "--config", str(PROJECT_ROOT / "config.yml"),
+               "--domain", str(PROJECT_ROOT / "domain"), "--data", *data, "--out", tmp,
+               "--fixed-model-name", "model"]
+        started = time.monotonic()
+        result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=rasa_env(),
+                                stdout=None if show_output else subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        if result.returncode != 0:
+            tail = (result.stdout or "")[-3000:]
+            raise ServiceError(f"rasa train failed (exit {result.returncode}).\n{tail}")
+        os.replace(Path(tmp) / "model.tar.gz", target)  # atomic: a half-written model is never picked up
+    for old in models_dir.glob("naervaer-*.tar.gz"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    (models_dir / "last-training-seconds.txt").write_text(f"{time.monotonic() - started:.0f}\n")
+    return target
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is not None:
+            return
+        # Each child leads its own process group, so workers it forked stop with it.
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+
+
+def _spawn(name: str, cmd: list[str], env: dict[str, str], log_dir: Path) -> Child:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    log = log_path.open("ab")
+    process = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    log.close()
+    return Child(name=name, process=process, log_path=log_path)
+
+
+def _wait_ready(child: Child, url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.process.poll() is not None:
+            raise ServiceError(f"{child.name} stopped while starting (exit {child.process.returncode}). "
+                               f"Its log ({child.log_path}) ends with:\n{child.log_tail()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    child.stop()
+    raise ServiceError(f"{child.name} did not answer at {url} within {timeout:.0f} s. Log: {child.log_path}")
+
+
+def start_action_server(settings: Settings, *, timeout: float = 60) -> Child:
+    env = dict(os.environ)
+    env.update(SANIC_HOST="127.0.0.1", DATABASE_URL=settings.database_url,
+               NAERVAER_LOG_LEVEL=settings.log_level, PYTHONPATH=str(PROJECT_ROOT))
+    cmd = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+    if settings.log_level in {"WARNING", "ERROR"}:
+        cmd.append("--quiet")
+    child = _spawn("actions", cmd, env, settings.var_dir / "logs")
+    _wait_ready(child, f"http://127.0.0.1:{settings.actions_port}/health", timeout)
+    return child
+
+
+def start_rasa_server(settings: Settings, model: Path, *, timeout: float = 180) -> Child:
+    env = rasa_env()
+    env.update(NAERVAER_ACTION_ENDPOINT=settings.actions_url,
+               NAERVAER_TRACKER_STORE_URL=settings.tracker_store_url)
+    if settings.tracker_store_url.startswith("sqlite:///"):
+        Path(settings.tracker_store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    cmd = [str(rasa_executable()), "run", "--model", str(model), "--interface", "127.0.0.1",
+           "--port", str(settings.rasa_port), "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+           "--credentials", str(PROJECT_ROOT / "credentials.yml")]
+    if settings.log_level in {"WARNING", "ERROR"}:
+        cmd.append("--quiet")
+    child = _spawn("rasa", cmd, env, settings.var_dir / "logs")
+    _wait_ready(child, f"{settings.rasa_url}/webhooks/rest/", timeout)
+    return child
+
+
+@contextmanager
+def running_stack(settings: Settings, model: Path) -> Iterator[tuple[Child, Child]]:
+    """Both servers, stopped again however the block ends (Ctrl-C included)."""
+    children: list[Child] = []
+    try:
+        children.append(start_action_server(settings))
+        children.append(start_rasa_server(settings, model))
+        yield children[0], children[1]
+    finally:
+        for child in reversed(children):
+            child.stop()
+

@@ -1,0 +1,45 @@
+"""Configuration from environment variables, with the defaults the README documents."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    var_dir: Path
+    rasa_port: int
+    actions_port: int
+    log_level: str
+    tracker_store_url: str
+    models_dir: Path = field(default=PROJECT_ROOT / "models")
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}/webhook"
+
+
+def load_settings() -> Settings:
+    var_dir = Path(os.environ.get("NAERVAER_VAR_DIR", PROJECT_ROOT / "var"))
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'naervaer.db'}",
+        var_dir=var_dir,
+        rasa_port=_int("NAERVAER_RASA_PORT", 5005),
+        actions_port=_int("NAERVAER_ACTIONS_PORT", 5055),
+        log_level=os.environ.get("NAERVAER_LOG_LEVEL", "INFO").upper(),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{var_dir / 'tracker.db'}",
+        models_dir=Path(os.environ.get("NAERVAER_MODELS_DIR", PROJECT_ROOT / "models")),
+    )
