@@ -228,8 +228,12 @@ class Step(_Strict):
 class Stage(_Strict):
     id: NonEmpty
     title: Localized
+    levels: list[SchoolLevel] | None = None  # None: the stage applies at every level of the guide
     steps: list[Step] = Field(min_length=1)
     source: Source
+
+    def applies_to(self, level: SchoolLevel | None) -> bool:
+        return level is None or self.levels is None or level in self.levels
 
 
 class Followup(_Strict):
@@ -249,8 +253,8 @@ class Followup(_Strict):
                 seen.add(step.id)
         return self
 
-    def steps(self) -> list[tuple[Stage, Step]]:
-        return [(stage, step) for stage in self.stages for step in stage.steps]
+    def steps(self, level: SchoolLevel | None = None) -> list[tuple[Stage, Step]]:
+        return [(stage, step) for stage in self.stages if stage.applies_to(level) for step in stage.steps]
 
 
 # --- agencies ---------------------------------------------------------------
