@@ -50,6 +50,7 @@ class Item(_Strict):
 
     id: NonEmpty
     text: Localized
+    note: str | None = None
     source: Source
 
 
