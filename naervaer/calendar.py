@@ -76,6 +76,7 @@ class SchoolCalendar:
     _ranges: list[DateRange] = field(init=False, repr=False)
     _off: frozenset[date] = field(init=False, repr=False)
     _years: dict[int, tuple[bytes, list[int]]] = field(init=False, repr=False, default_factory=dict)
+    _by_ordinal: dict[int, bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._weeks, self._ranges = set(), []
@@ -128,6 +129,13 @@ class SchoolCalendar:
 
     def is_school_day(self, d: date) -> bool:
         return bool(self._year(d.year)[0][d.timetuple().tm_yday - 1])
+
+    def is_school_ordinal(self, ordinal: int) -> bool:
+        """``is_school_day`` for a ``date.toordinal()``; memoised because the engine asks per event."""
+        known = self._by_ordinal.get(ordinal)
+        if known is None:
+            known = self._by_ordinal[ordinal] = self.is_school_day(date.fromordinal(ordinal))
+        return known
 
     def count_school_days(self, start: date, end: date) -> int:
         """School days from ``start`` to ``end``, both included."""
