@@ -32,7 +32,13 @@ def read_turn(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
     text = message.get("text") or ""
     chosen = tracker.get_slot("language")
-    lang = normalise(chosen) if chosen else detect_language(text, fallback=tracker.get_slot("last_language") or "nb")
+    previous = tracker.get_slot("last_language") or "nb"
+    if chosen:
+        lang = normalise(chosen)
+    elif text.startswith("/"):  # a button press or typed intent syntax carries no language of its own
+        lang = normalise(previous)
+    else:
+        lang = detect_language(text, fallback=previous)
     entities: dict[str, str] = {}
     for entity in message.get("entities") or []:
         value = entity.get("value")

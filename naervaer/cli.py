@@ -62,6 +62,7 @@ def train() -> None:
 def serve() -> None:
     """Start the action server and the Rasa server on loopback until Ctrl-C."""
     settings = load_settings()
+    services.stop_on_signals()
     model = services.train(settings.models_dir)
     with services.running_stack(settings, model):
         typer.echo(f"Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook (Ctrl-C stops)")
@@ -82,6 +83,7 @@ def run_demo(
     if persona not in demo.PERSONAS:
         raise typer.BadParameter(f"unknown persona {persona!r}; choose one of: {', '.join(demo.PERSONAS)}")
     settings = load_settings()
+    services.stop_on_signals()
     db_seed_demo()
     typer.secho("Training the model if the training data changed (about 1-2 minutes the first time) ...",
                 fg=typer.colors.YELLOW)

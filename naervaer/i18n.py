@@ -96,14 +96,32 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.BOKMAL, Language.NYNORSK, Language.ENGLISH).build()
 
 
-def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence: float = 0.6) -> str:
-    """The written language of a message; `fallback` when the message is too short to tell."""
+def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence: float = 0.6,
+                    tie: float = 0.05) -> str:
+    """The written language of a message; `fallback` when the message cannot tell.
+
+    Lingua spreads its confidence over Bokmål and Nynorsk for short Norwegian messages, so the two
+    are first taken together (is it Norwegian at all?) and then told apart; a near tie keeps the
+    fallback (the person's previous language)."""
     from lingua import Language
 
-    codes = {Language.BOKMAL: "nb", Language.NYNORSK: "nn", Language.ENGLISH: "en"}
+    fallback = normalise(fallback)
     if not text or len(text.strip()) < 3:
-        return normalise(fallback)
-    values = _detector().compute_language_confidence_values(text)
-    if not values or values[0].value < min_confidence:
-        return normalise(fallback)
-    return codes[values[0].language]
+        return fallback
+    scores = {v.language: v.value for v in _detector().compute_language_confidence_values(text)}
+    nb, nn, en = (scores.get(Language.BOKMAL, 0.0), scores.get(Language.NYNORSK, 0.0),
+                  scores.get(Language.ENGLISH, 0.0))
+    if len(text.split()) < 3:
+        # One or two words ("hei", "takk") rarely tell Bokmål from Nynorsk: only a clear winner counts.
+        if en >= min_confidence:
+            return "en"
+        if max(nb, nn) >= 0.8:
+            return "nb" if nb > nn else "nn"
+        return fallback
+    if en >= min_confidence:
+        return "en"
+    if nb + nn < min_confidence:
+        return fallback
+    if abs(nb - nn) < tie:
+        return fallback if fallback in ("nb", "nn") else "nb"
+    return "nb" if nb > nn else "nn"

@@ -116,12 +116,24 @@ class Child:
             pass
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to stop it when the process that started it dies,
+    so a killed demo or test run never leaves servers holding the ports."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _spawn(name: str, cmd: list[str], env: dict[str, str], log_dir: Path) -> Child:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     log = log_path.open("ab")
     process = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+                               stdin=subprocess.DEVNULL, start_new_session=True,
+                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     log.close()
     return Child(name=name, process=process, log_path=log_path)
 
@@ -168,6 +180,16 @@ def start_rasa_server(settings: Settings, model: Path, *, timeout: float = 180) 
     child = _spawn("rasa", cmd, env, settings.var_dir / "logs")
     _wait_ready(child, f"{settings.rasa_url}/webhooks/rest/", timeout)
     return child
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end the foreground command through KeyboardInterrupt, so the
+    `finally` that stops the servers runs (a shell may have started us with SIGINT ignored)."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 @contextmanager
