@@ -2,24 +2,36 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
+from datetime import date, timedelta
+from pathlib import Path
 
 import typer
+from sqlalchemy import select
 
 from naervaer import clock, demo, services
 from naervaer.db import engine_for, session_scope
+from naervaer.i18n import t
 from naervaer.migrate import upgrade
 from naervaer.settings import load_settings
 
 app = typer.Typer(help="Nærvær: the absence assistant's operator commands.", no_args_is_help=True)
 db_app = typer.Typer(help="Create, upgrade and seed the absence store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+import_app = typer.Typer(help="Import from the school systems (CSV).", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+export_app = typer.Typer(help="Export for the school systems (CSV).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+LANG = typer.Option("nb", "--lang", help="Language of the messages: nb, nn or en.")
 
 
 def _setup_logging() -> None:
     logging.basicConfig(level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs full URLs at INFO, and the Telegram bot's URLs contain its token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @app.callback()
@@ -106,3 +118,125 @@ def chat_only(persona: str = typer.Option("parent", "--as")) -> None:
     from naervaer.terminal_chat import chat
 
     chat(load_settings().rasa_url, demo.PERSONAS.get(persona, persona), persona)
+
+
+def _report(report, lang: str) -> None:  # noqa: ANN001 - ImportReport
+    if report.ok:
+        typer.echo(t(lang, "Imported: {created} new, {updated} changed, {unchanged} unchanged.",
+                     created=report.created, updated=report.updated, unchanged=report.unchanged))
+        return
+    for problem in report.problems:
+        typer.secho(problem.render(lang), fg=typer.colors.RED, err=True)
+    typer.secho(t(lang, "Nothing was imported: correct the rows above and run the import again."),
+                fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@import_app.command("roster")
+def import_roster_cmd(files: list[Path] = typer.Argument(..., help="schools, subjects, classes, pupils, "
+                                                               "guardians and staff CSV files, in any order"),
+                      lang: str = LANG) -> None:
+    """Import the roster. Each file's kind is known by its header row."""
+    from naervaer.imports.roster import import_roster
+    from naervaer.imports.run import run_import
+
+    engine = engine_for(load_settings().database_url)
+    upgrade(engine)
+    _report(run_import(engine, lambda session: import_roster(session, files, lang)), lang)
+
+
+@import_app.command("absence")
+def import_absence_cmd(file: Path, source: str = typer.Option("import", help="the school system, e.g. visma"),
+                       lang: str = LANG) -> None:
+    """Import absence records."""
+    from naervaer.imports.absence import import_absence
+    from naervaer.imports.run import run_import
+
+    engine = engine_for(load_settings().database_url)
+    upgrade(engine)
+    _report(run_import(engine, lambda session: import_absence(session, file, lang, source)), lang)
+
+
+@export_app.command("absence")
+def export_absence_cmd(since: str = typer.Option(None, help="first date (default: 30 days ago)"),
+                       until: str = typer.Option(None, help="last date (default: today)"),
+                       school: str = typer.Option(None, help="school code"),
+                       output: Path = typer.Option(None, "-o", help="file (default: standard output)")) -> None:
+    """The absence reported through the chat, in the import's columns, for the school system."""
+    from naervaer.imports.export import export_chat_absence
+
+    today = clock.today()
+    first = date.fromisoformat(since) if since else today - timedelta(days=30)
+    last = date.fromisoformat(until) if until else today
+    with session_scope() as session:
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                n = export_chat_absence(session, fh, first, last, school)
+            typer.echo(f"{n} records written to {output}", err=True)
+        else:
+            export_chat_absence(session, sys.stdout, first, last, school)
+
+
+def _person(session, external_id: str):  # noqa: ANN001, ANN202
+    from naervaer.models import Person
+
+    person = session.scalar(select(Person).where(Person.external_id == external_id))
+    if person is None:
+        typer.secho(f"No person with id {external_id}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    return person
+
+
+@app.command()
+def invite(person_id: str = typer.Argument(..., help="the person's id from the roster, e.g. F5001"),
+           days: int = typer.Option(14, help="days the code is valid")) -> None:
+    """Create a single-use invite code for a person (shown once; only its hash is stored)."""
+    import os
+
+    from naervaer.identity import create_invite
+
+    with session_scope() as session:
+        made = create_invite(session, _person(session, person_id), lifetime=timedelta(days=days))
+    typer.echo(f"Code: {made.code}")
+    bot = os.environ.get("TELEGRAM_BOT_USERNAME")
+    if bot:
+        typer.echo(f"Link: https://t.me/{bot}?start={made.code}")
+    typer.echo(f"Valid until {made.expires_at:%Y-%m-%d %H:%M} UTC, once.")
+
+
+@app.command()
+def link(sender_id: str, person_id: str = typer.Argument(..., help="the person's id from the roster")) -> None:
+    """Link a chat sender id to a person directly (administrators and tests)."""
+    from naervaer.identity import link_sender
+
+    with session_scope() as session:
+        link_sender(session, sender_id, _person(session, person_id))
+    typer.echo("Linked.")
+
+
+@app.command()
+def unlink(sender_id: str) -> None:
+    """Remove a chat sender id's link."""
+    from naervaer.identity import forget_sender
+
+    with session_scope() as session:
+        typer.echo("Removed." if forget_sender(session, sender_id) else "That sender id was not linked.")
+
+
+@app.command()
+def purge(case_retention_days: int = typer.Option(None, help="keep closed cases this many days"),
+          transcript_retention_days: int = typer.Option(None, help="keep chat transcripts this many days")) -> None:
+    """Delete what is past its retention time: chat links of people who left, old closed cases,
+    old invites, and chat transcripts in Rasa's tracker store (30 days by default)."""
+    from naervaer import purge as retention
+
+    settings = load_settings()
+    today = clock.today()
+    with session_scope() as session:
+        identities, cases, invites = retention.purge_store(
+            session, today, case_retention_days if case_retention_days is not None else retention.CASE_RETENTION_DAYS)
+    events = retention.purge_transcripts(
+        settings.tracker_store_url, today,
+        transcript_retention_days if transcript_retention_days is not None else retention.TRANSCRIPT_RETENTION_DAYS)
+    typer.echo(f"Deleted {identities} chat links, {cases} closed cases, {invites} old invites, "
+               f"{events} transcript events.")

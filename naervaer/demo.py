@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from naervaer.absence import AbsenceKind, ReasonCategory, SchoolLevel
+from naervaer.absence import AbsenceKind, ReasonCategory
 from naervaer.identity import link_sender
 from naervaer.models import (
     AbsenceRecord,
@@ -35,7 +35,6 @@ class DemoSchool:
     name: str
     municipality: str
     guide: str
-    level: SchoolLevel
     phone: str
     class_name: str
     year: int
@@ -45,16 +44,16 @@ class DemoSchool:
 
 
 SCHOOLS = (
-    DemoSchool("demo-jevnaker", "Jevnaker demoskole", "Jevnaker", "jevnaker", SchoolLevel.BARNESKOLE, "61 31 00 00",
+    DemoSchool("demo-jevnaker", "Jevnaker demoskole", "Jevnaker", "jevnaker", "61 31 00 00",
                "6A", 6, ("Marte", "Lie"), ("Hege", "Solberg"),
                (("Ida", "Hansen"), ("Eirik", "Berg"), ("Ida", "Haugland"), ("Noah", "Bakke"))),
-    DemoSchool("demo-alvoen", "Alvøen demoskole", "Bergen", "alvoen", SchoolLevel.BARNESKOLE, "55 56 00 00",
+    DemoSchool("demo-alvoen", "Alvøen demoskole", "Bergen", "alvoen", "55 56 00 00",
                "7B", 7, ("Ingrid", "Dahl"), ("Per", "Vik"), (("Sander", "Nilsen"), ("Maja", "Strand"))),
-    DemoSchool("demo-tynset", "Tynset demoskole", "Tynset", "tynset", SchoolLevel.UNGDOMSSKOLE, "62 48 00 00",
+    DemoSchool("demo-tynset", "Tynset demoskole", "Tynset", "tynset", "62 48 00 00",
                "9A", 9, ("Knut", "Haugen"), ("Randi", "Moe"), (("Emma", "Moen"), ("Lucas", "Brekke"))),
-    DemoSchool("demo-aas", "Ås demoskole", "Ås", "aas", SchoolLevel.BARNESKOLE, "64 96 00 00",
+    DemoSchool("demo-aas", "Ås demoskole", "Ås", "aas", "64 96 00 00",
                "4C", 4, ("Siri", "Aas"), ("Tor", "Lunde"), (("Nora", "Eide"), ("Filip", "Sund"))),
-    DemoSchool("demo-trondelag", "Trøndelag demo vgs", "Trondheim", "trondelag", SchoolLevel.VGS, "74 17 00 00",
+    DemoSchool("demo-trondelag", "Trøndelag demo vgs", "Trondheim", "trondelag", "74 17 00 00",
                "VG1STA", 11, ("Anders", "Fossum"), ("Liv", "Ness"), (("Sara", "Lund"), ("Jonas", "Aune"))),
 )
 
@@ -99,7 +98,7 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
 
     for n, spec in enumerate(SCHOOLS):
         school = School(code=spec.code, name=spec.name, municipality=spec.municipality, guide_key=spec.guide,
-                        level=spec.level, phone=spec.phone)
+                        phone=spec.phone)
         group = ClassGroup(school=school, name=spec.class_name, year=spec.year)
         session.add_all([school, group])
         teacher = person(*spec.teacher, phone=f"9{n}0 00 0{n}1", email=f"{spec.teacher[0].lower()}@example.no")

@@ -57,13 +57,13 @@ def N_(message: str) -> str:
     return message
 
 
-def t(lang: str, message: str, **values: object) -> str:
-    """Translate `message` into `lang` and fill in `{placeholders}`."""
-    text = translations(lang).gettext(message)
+def t(lang: str, msgid: str, /, **values: object) -> str:
+    """Translate `msgid` into `lang` and fill in `{placeholders}`."""
+    text = translations(lang).gettext(msgid)
     return text.format(**values) if values else text
 
 
-def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
+def tn(lang: str, singular: str, plural: str, n: int, /, **values: object) -> str:
     text = translations(lang).ngettext(singular, plural, n)
     return text.format(n=n, **values)
 

@@ -104,6 +104,14 @@ class AuditAction(StrEnum):
     DENIED = "denied"
 
 
+def level_for_year(year: int) -> SchoolLevel:
+    if year <= 7:
+        return SchoolLevel.BARNESKOLE
+    if year <= 10:
+        return SchoolLevel.UNGDOMSSKOLE
+    return SchoolLevel.VGS
+
+
 class School(Base):
     __tablename__ = "schools"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +119,6 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(100))
     guide_key: Mapped[str] = mapped_column(String(32))
-    level: Mapped[SchoolLevel] = mapped_column(_enum(SchoolLevel))
     phone: Mapped[str | None] = mapped_column(String(32))
 
     classes: Mapped[list[ClassGroup]] = relationship(back_populates="school")
@@ -127,6 +134,11 @@ class ClassGroup(Base):
 
     school: Mapped[School] = relationship(back_populates="classes")
     pupils: Mapped[list[Pupil]] = relationship(back_populates="class_group")
+
+    @property
+    def level(self) -> SchoolLevel:
+        """A school of years 1-10 has pupils on two levels, so the level belongs to the class."""
+        return level_for_year(self.year)
 
 
 class Subject(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 18:48:27.167857
+Create Date: 2026-11-23 19:00:12.329733
 
 """
 from typing import Sequence, Union
@@ -40,7 +40,6 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('municipality', sa.String(length=100), nullable=False),
     sa.Column('guide_key', sa.String(length=32), nullable=False),
-    sa.Column('level', sa.Enum('barneskole', 'ungdomsskole', 'vgs', 'barnehage', name='schoollevel', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_schools')),
     sa.UniqueConstraint('code', name=op.f('uq_schools_code'))

@@ -1,0 +1,90 @@
+"""Parsing one cell: dates, yes/no, categories. Each parser raises CellError with a translated reason."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from naervaer.absence import AbsenceKind, ReasonCategory
+from naervaer.i18n import t
+
+
+class CellError(ValueError):
+    pass
+
+
+TRUE = {"ja", "j", "yes", "y", "true", "1", "x"}
+FALSE = {"nei", "n", "no", "false", "0", ""}
+
+# Norwegian words the school systems use, mapped to our categories. Anything else is refused: a
+# reason must be a category, never free text (it could hold health details).
+REASONS = {
+    "sick": ReasonCategory.SICK, "syk": ReasonCategory.SICK, "sjuk": ReasonCategory.SICK,
+    "sykdom": ReasonCategory.SICK, "sjukdom": ReasonCategory.SICK,
+    "medical_appointment": ReasonCategory.MEDICAL_APPOINTMENT, "legetime": ReasonCategory.MEDICAL_APPOINTMENT,
+    "lege": ReasonCategory.MEDICAL_APPOINTMENT, "tannlege": ReasonCategory.MEDICAL_APPOINTMENT,
+    "helsetime": ReasonCategory.MEDICAL_APPOINTMENT,
+    "leave": ReasonCategory.LEAVE, "permisjon": ReasonCategory.LEAVE,
+    "other": ReasonCategory.OTHER, "annet": ReasonCategory.OTHER, "anna": ReasonCategory.OTHER,
+}
+
+KINDS = {
+    "day": AbsenceKind.DAY, "dag": AbsenceKind.DAY, "dagsfravær": AbsenceKind.DAY, "heldag": AbsenceKind.DAY,
+    "hour": AbsenceKind.HOUR, "time": AbsenceKind.HOUR, "timefravær": AbsenceKind.HOUR, "fag": AbsenceKind.HOUR,
+    "late": AbsenceKind.LATE, "sent": AbsenceKind.LATE, "forsentkomming": AbsenceKind.LATE,
+    "left_early": AbsenceKind.LEFT_EARLY, "gikk": AbsenceKind.LEFT_EARLY, "gått": AbsenceKind.LEFT_EARLY,
+    "forlot": AbsenceKind.LEFT_EARLY,
+}
+
+
+def parse_date(value: str, lang: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CellError(t(lang, "\"{value}\" is not a date (write 2026-11-23 or 23.11.2026)", value=value))
+
+
+def parse_bool(value: str, lang: str) -> bool:
+    v = value.strip().lower()
+    if v in TRUE:
+        return True
+    if v in FALSE:
+        return False
+    raise CellError(t(lang, "\"{value}\" is not yes or no (write ja or nei)", value=value))
+
+
+def parse_reason(value: str, lang: str) -> ReasonCategory | None:
+    v = value.strip().lower()
+    if not v:
+        return None
+    if v in REASONS:
+        return REASONS[v]
+    raise CellError(t(lang, "the reason must be one of the categories sick, medical_appointment, leave or other "
+                            "(syk, legetime, permisjon, annet); free-text reasons are not taken in"))
+
+
+def parse_kind(value: str, lang: str) -> AbsenceKind:
+    v = value.strip().lower()
+    if v in KINDS:
+        return KINDS[v]
+    raise CellError(t(lang, "\"{value}\" is not a kind of absence (day, hour, late or left_early)", value=value))
+
+
+def parse_hours(value: str, lang: str) -> float:
+    v = value.strip().replace(",", ".")
+    if not v:
+        return 1.0
+    try:
+        hours = float(v)
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 12:
+        raise CellError(t(lang, "\"{value}\" is not a number of lessons between 0 and 12", value=value))
+    return hours
+
+
+def required(values: dict[str, str], column: str, lang: str) -> str:
+    value = values.get(column, "").strip()
+    if not value:
+        raise CellError(t(lang, "the column {column} is empty", column=column))
+    return value
