@@ -19,11 +19,11 @@ setup: ## Both environments (rebuilt only when their definition changed) and the
 	@$(MAKE) --no-print-directory i18n
 
 i18n: ## Compile the gettext catalogs (nb, nn, en)
-	@$(APP)/pybabel compile -d naervaer/locale -D naervaer >/dev/null
+	@out=$$($(APP)/pybabel compile -d naervaer/locale -D naervaer 2>&1) || { echo "$$out"; exit 1; }
 
 i18n-extract: ## After changing texts in the code: refresh the template and the three catalogs
 	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -o naervaer/locale/naervaer.pot .
-	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer --no-location --omit-header --ignore-obsolete
+	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer --omit-header --ignore-obsolete --no-fuzzy-matching
 
 clean: ## Remove environments, models and local data
 	rm -rf .venv .venv-rasa models var

@@ -1,0 +1,47 @@
+"""Set translations in the nb and nn catalogs from a YAML file, after `make i18n-extract`.
+
+    .venv/bin/python scripts/po_set.py translations.yaml
+
+The YAML maps each English msgid to {nb: ..., nn: ...}; for plural messages the msgid key is the
+singular and each value is a list [singular, plural]. Prints the msgids that still lack a translation.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po, write_po
+
+LOCALE = Path(__file__).resolve().parent.parent / "naervaer" / "locale"
+
+
+def main(path: str) -> int:
+    wanted = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    missing: set[str] = set()
+    for lang in ("nb", "nn", "en"):
+        po = LOCALE / lang / "LC_MESSAGES" / "naervaer.po"
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        catalog.fuzzy = False  # `pybabel update` marks the header fuzzy, and fuzzy catalogs are not compiled
+        for message in catalog:
+            if lang == "en":  # English is the msgid itself
+                continue
+            if not message.id:
+                continue
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if key in wanted and lang in wanted[key]:
+                value = wanted[key][lang]
+                message.string = tuple(value) if isinstance(message.id, tuple) else value
+                message.flags.discard("fuzzy")
+            elif not (message.string[0] if isinstance(message.string, tuple) else message.string):
+                missing.add(key)
+        with po.open("wb") as fh:
+            write_po(fh, catalog, width=100, omit_header=False)
+    for key in sorted(missing):
+        print(f"untranslated: {key!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
