@@ -348,3 +348,34 @@ class AuditEntry(Base):
     what: Mapped[str] = mapped_column(String(64))  # e.g. "absence_summary", "absence_record"
     record_id: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
+
+
+# --- Telegram (bot/) ---
+
+from sqlalchemy import BigInteger  # noqa: E402  (this section is appended; the imports above stay as they are)
+
+
+class TelegramChat(Base):
+    """Where the bot can write to a linked Telegram user on its own (the morning digest, reminders).
+
+    ``sender_id`` is the pseudonymous id (``tg:…``, as in ``chat_identities``); ``chat_id`` is the
+    private chat's id, which Telegram needs to deliver a message. Removed by /glem_meg."""
+
+    __tablename__ = "telegram_chats"
+    __table_args__ = (UniqueConstraint("sender_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThresholdNotice(Base):
+    """A notice already sent to the contact teacher: a pupil crossed a guide's rule in one window."""
+
+    __tablename__ = "threshold_notices"
+    __table_args__ = (UniqueConstraint("pupil_id", "threshold_id", "window_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    threshold_id: Mapped[str] = mapped_column(String(64))  # the guide's rule id
+    window_start: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
