@@ -1,0 +1,286 @@
+"""What the school's chat front ends bring to people on their own, as plain data (no Telegram here).
+
+- ``absent_without_report``: per contact teacher, the pupils of their own classes registered absent
+  for the whole day ``on`` with no report from home (not announced by the home, and no contact
+  initiated by the home that day) — the guides ask the school to call the home on the first day;
+- ``meetings_to_remind``: who takes part in a planned meeting on the days a reminder sent on ``on``
+  covers (the next day, and on the last school day before a weekend or holiday every day up to the
+  next school day, so a Monday meeting is not missed);
+- ``new_threshold_notices``: a contact teacher's pupils who newly crossed a threshold of their
+  school's guide on ``on`` (not crossed on the previous school day, and no notice sent for that rule
+  and window), and ``record_notice`` once the notice is out.
+
+Every pupil is checked against the access rules (``naervaer.access``) before it is listed, so staff
+listed on a class of another school never see it; what is listed is written to the audit log.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
+
+from naervaer.absence import AbsenceKind
+from naervaer.access import Permission, audit, can
+from naervaer.calendar import SchoolCalendar
+from naervaer.clock import OSLO
+from naervaer.models import (
+    AbsenceRecord,
+    AuditAction,
+    Channel,
+    ClassGroup,
+    ClassRole,
+    ClassStaff,
+    Contact,
+    Initiator,
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingStatus,
+    Person,
+    Pupil,
+    School,
+    StaffMembership,
+    ThresholdNotice,
+)
+
+
+def calendar_for(school_code: str, on: date) -> SchoolCalendar:
+    """The school's calendar (its own days off when ``naervaer.school_calendars`` knows them)."""
+    try:
+        from naervaer.school_calendars import calendar_for as school_calendar
+    except ImportError:  # pragma: no cover - the per-school calendars are optional
+        return SchoolCalendar.for_school_year(on.year if on.month >= 8 else on.year - 1)
+    return school_calendar(school_code, on)
+
+
+def is_school_day(school_code: str, on: date) -> bool:
+    return calendar_for(school_code, on).is_school_day(on)
+
+
+def oslo_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The Norwegian calendar day ``day`` as a UTC interval [start, end)."""
+    start = datetime.combine(day, time(0), OSLO).astimezone(timezone.utc)
+    end = datetime.combine(day + timedelta(days=1), time(0), OSLO).astimezone(timezone.utc)
+    return start, end
+
+
+# --- the morning digest ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AbsentPupil:
+    pupil_id: int
+    given_name: str
+    family_name: str
+    class_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass
+class TeacherDigest:
+    teacher_id: int
+    teacher_given_name: str
+    pupils: list[AbsentPupil] = field(default_factory=list)
+
+
+def _contact_teacher_pupils(session: Session, teacher_ids: Iterable[int] | None):
+    """(teacher, pupil, school code) for every contact teacher with a role at the class's own school."""
+    teacher = Person.__table__.alias("teacher")
+    pupil_person = Person.__table__.alias("pupil_person")
+    stmt = (
+        select(ClassStaff.person_id.label("teacher_id"), teacher.c.given_name.label("teacher_given_name"),
+               Pupil.id.label("pupil_id"), pupil_person.c.given_name, pupil_person.c.family_name,
+               pupil_person.c.left_on, ClassGroup.name.label("class_name"), School.code.label("school_code"))
+        .join(ClassGroup, ClassGroup.id == ClassStaff.class_group_id)
+        .join(School, School.id == ClassGroup.school_id)
+        .join(teacher, teacher.c.id == ClassStaff.person_id)
+        .join(Pupil, Pupil.class_group_id == ClassGroup.id)
+        .join(pupil_person, pupil_person.c.id == Pupil.person_id)
+        .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)
+        .where(exists().where(StaffMembership.person_id == ClassStaff.person_id,
+                              StaffMembership.school_id == ClassGroup.school_id))
+        .distinct()
+    )
+    if teacher_ids is not None:
+        stmt = stmt.where(ClassStaff.person_id.in_(list(teacher_ids)))
+    return stmt
+
+
+def _allowed(session: Session, teacher_id: int, pupil_id: int, permission: Permission, on: date) -> bool:
+    return can(session, session.get(Person, teacher_id), permission, session.get(Pupil, pupil_id), on)
+
+
+def absent_without_report(session: Session, on: date, teacher_ids: Iterable[int] | None = None,
+                          *, audit_reads: bool = True) -> list[TeacherDigest]:
+    """Per contact teacher (only those with such pupils), the pupils absent on ``on`` that the home has
+    not reported. Schools for which ``on`` is not a school day are left out."""
+    start, end = oslo_day_bounds(on)
+    base = _contact_teacher_pupils(session, teacher_ids).subquery()
+    absent = exists().where(AbsenceRecord.pupil_id == base.c.pupil_id, AbsenceRecord.on == on,
+                            AbsenceRecord.kind == AbsenceKind.DAY, AbsenceRecord.announced_by_home.is_(False))
+    home_called = exists().where(Contact.pupil_id == base.c.pupil_id, Contact.initiated_by == Initiator.HOME,
+                                 Contact.at >= start, Contact.at < end)
+    announced = exists().where(AbsenceRecord.pupil_id == base.c.pupil_id, AbsenceRecord.on == on,
+                               AbsenceRecord.announced_by_home.is_(True))
+    rows = session.execute(
+        select(base).where(absent, ~home_called, ~announced)
+        .order_by(base.c.teacher_id, base.c.class_name, base.c.family_name, base.c.given_name)
+    ).all()
+    digests: dict[int, TeacherDigest] = {}
+    school_days: dict[str, bool] = {}
+    for row in rows:
+        if row.left_on is not None and row.left_on <= on:
+            continue
+        if school_days.setdefault(row.school_code, is_school_day(row.school_code, on)) is False:
+            continue
+        if not _allowed(session, row.teacher_id, row.pupil_id, Permission.LOG_CONTACT, on):
+            continue
+        digest = digests.setdefault(row.teacher_id, TeacherDigest(row.teacher_id, row.teacher_given_name))
+        digest.pupils.append(AbsentPupil(row.pupil_id, row.given_name, row.family_name, row.class_name))
+        if audit_reads:
+            audit(session, session.get(Person, row.teacher_id), session.get(Pupil, row.pupil_id),
+                  AuditAction.READ, "absence_digest")
+    return list(digests.values())
+
+
+# --- meeting reminders ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingReminder:
+    meeting_id: int
+    person_id: int
+    kind: MeetingKind
+    starts_at: datetime  # in Europe/Oslo
+    minutes: int
+    place: str | None
+    pupil_given_name: str
+
+
+def reminder_days(on: date, calendar: SchoolCalendar | None = None) -> list[date]:
+    """The days a reminder sent on ``on`` covers: from tomorrow up to and including the next school day
+    (at most two weeks ahead)."""
+    calendar = calendar or calendar_for("", on)
+    days, d = [], on
+    while len(days) < 14:
+        d += timedelta(days=1)
+        days.append(d)
+        if calendar.is_school_day(d):
+            break
+    return days
+
+
+def meetings_to_remind(session: Session, days: Iterable[date]) -> list[MeetingReminder]:
+    """Every (participant, planned meeting) on the given days, for participants who are people in the store."""
+    days = sorted(days)
+    if not days:
+        return []
+    start, _ = oslo_day_bounds(days[0])
+    _, end = oslo_day_bounds(days[-1])
+    wanted = set(days)
+    rows = session.execute(
+        select(Meeting.id, MeetingParticipant.person_id, Meeting.kind, Meeting.starts_at, Meeting.minutes,
+               Meeting.place, Person.given_name)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+        .join(Pupil, Pupil.id == Meeting.pupil_id).join(Person, Person.id == Pupil.person_id)
+        .where(Meeting.status == MeetingStatus.PLANNED, Meeting.starts_at >= start, Meeting.starts_at < end,
+               MeetingParticipant.person_id.is_not(None))
+        .order_by(Meeting.starts_at, Meeting.id, MeetingParticipant.person_id)
+    ).all()
+    reminders = []
+    for meeting_id, person_id, kind, starts_at, minutes, place, given in rows:
+        local = _aware(starts_at).astimezone(OSLO)
+        if local.date() in wanted:
+            reminders.append(MeetingReminder(meeting_id, person_id, MeetingKind(kind), local, minutes, place, given))
+    return reminders
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# --- threshold notices ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThresholdNoticeItem:
+    teacher_id: int
+    pupil_id: int
+    pupil_given_name: str
+    pupil_full_name: str
+    flag: object  # naervaer.rules.engine.Flag
+
+    @property
+    def rule_id(self) -> str:
+        return self.flag.rule_id  # type: ignore[attr-defined]
+
+    @property
+    def window_start(self) -> date:
+        return self.flag.window_start  # type: ignore[attr-defined]
+
+
+def previous_school_day(school_code: str, on: date) -> date:
+    calendar = calendar_for(school_code, on)
+    d = on - timedelta(days=1)
+    for _ in range(60):
+        if calendar.is_school_day(d):
+            return d
+        d -= timedelta(days=1)
+    return on - timedelta(days=1)
+
+
+def new_threshold_notices(session: Session, on: date, teacher_ids: Iterable[int] | None = None
+                          ) -> list[ThresholdNoticeItem]:
+    """Thresholds (not judgement patterns) that a contact teacher's pupils crossed on ``on`` but not on
+    the previous school day, and that no notice was sent for yet (same pupil, rule and window start)."""
+    from naervaer.flags import flags_for_pupils  # the rules over the store
+
+    rows = session.execute(_contact_teacher_pupils(session, teacher_ids)).all()
+    rows = [r for r in rows if (r.left_on is None or r.left_on > on) and is_school_day(r.school_code, on)]
+    if not rows:
+        return []
+    pupil_ids = sorted({r.pupil_id for r in rows})
+    today = flags_for_pupils(session, pupil_ids, on)
+    by_school: dict[date, list[int]] = defaultdict(list)
+    for r in rows:
+        by_school[previous_school_day(r.school_code, on)].append(r.pupil_id)
+    before: dict[int, set[str]] = {}
+    for day, ids in by_school.items():
+        for pid, flags in flags_for_pupils(session, sorted(set(ids)), day).items():
+            before[pid] = {f.rule_id for f in flags if f.kind == "threshold"}
+    sent = {(p, r, w) for p, r, w in session.execute(
+        select(ThresholdNotice.pupil_id, ThresholdNotice.threshold_id, ThresholdNotice.window_start)
+        .where(ThresholdNotice.pupil_id.in_(pupil_ids)))}
+    items = []
+    for r in sorted(rows, key=lambda r: (r.teacher_id, r.family_name, r.given_name)):
+        for flag in today.get(r.pupil_id, []):
+            if flag.kind != "threshold" or flag.rule_id in before.get(r.pupil_id, set()):
+                continue
+            if (r.pupil_id, flag.rule_id, flag.window_start) in sent:
+                continue
+            if not _allowed(session, r.teacher_id, r.pupil_id, Permission.VIEW_STATUS, on):
+                continue
+            items.append(ThresholdNoticeItem(r.teacher_id, r.pupil_id, r.given_name,
+                                             f"{r.given_name} {r.family_name}", flag))
+    return items
+
+
+def record_notice(session: Session, item: ThresholdNoticeItem) -> None:
+    """Remember that the notice went out, so it is not sent again for the same window."""
+    known = session.scalar(select(ThresholdNotice.id).where(and_(
+        ThresholdNotice.pupil_id == item.pupil_id, ThresholdNotice.threshold_id == item.rule_id,
+        ThresholdNotice.window_start == item.window_start)))
+    if known is None:
+        session.add(ThresholdNotice(pupil_id=item.pupil_id, threshold_id=item.rule_id,
+                                    window_start=item.window_start))
+        session.flush()
+    audit(session, session.get(Person, item.teacher_id), session.get(Pupil, item.pupil_id),
+          AuditAction.READ, "threshold_notice", channel=Channel.CHAT)
