@@ -6,6 +6,7 @@ so the rules engine asks this calendar for every day and window it uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from itertools import accumulate
 from typing import Iterable
@@ -13,6 +14,11 @@ from typing import Iterable
 import holidays
 
 DateRange = tuple[date, date]
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Norway(years=year))
 
 
 def _easter_monday(year: int) -> date:
@@ -109,7 +115,7 @@ class SchoolCalendar:
             return False
         # The holidays package lists only real public holidays here, but guard anyway:
         # some versions can add every Sunday, and a Sunday is never a school day regardless.
-        if d in holidays.Norway(years=d.year):
+        if d in _public_holidays(d.year):
             return False
         iso = d.isocalendar()
         if (iso[0], iso[1]) in self._weeks:

@@ -240,3 +240,63 @@ def purge(case_retention_days: int = typer.Option(None, help="keep closed cases 
         transcript_retention_days if transcript_retention_days is not None else retention.TRANSCRIPT_RETENTION_DAYS)
     typer.echo(f"Deleted {identities} chat links, {cases} closed cases, {invites} old invites, "
                f"{events} transcript events.")
+
+
+def _on(value: str | None) -> date:
+    return date.fromisoformat(value) if value else clock.today()
+
+
+@app.command()
+def flags(school: str = typer.Option(None, help="school code"),
+          municipality: str = typer.Option(None, help="all schools of a municipality"),
+          on: str = typer.Option(None, help="the date (default: today)"),
+          as_json: bool = typer.Option(False, "--json", help="JSON instead of a table"),
+          lang: str = LANG) -> None:
+    """The pupils whose absence is worrying on a date, by their school's guide, most urgent first."""
+    import json
+
+    from naervaer.flags import flags_for_municipality, flags_for_school
+    from naervaer.rules.explain import explain
+
+    if bool(school) == bool(municipality):
+        raise typer.BadParameter("give either --school or --municipality")
+    day = _on(on)
+    with session_scope() as session:
+        found = flags_for_school(session, school, day) if school else flags_for_municipality(session, municipality, day)
+    if as_json:
+        typer.echo(json.dumps([{
+            "pupil_id": p.pupil_id, "name": f"{p.given_name} {p.family_name}", "class": p.class_name,
+            "school": p.school_code, "guide": p.guide_key,
+            "flags": [{"rule": f.rule_id, "kind": f.kind, "comparison": f.comparison.value, "limit": f.limit,
+                       "count": f.count, "percent": f.percent, "window": [str(f.window_start), str(f.window_end)],
+                       "subject": f.subject, "records": list(f.record_ids),
+                       "source": {"file": f.source.file, "section": f.source.section, "lines": list(f.source.lines)},
+                       "explanation": explain(f, lang, p.given_name)} for f in p.flags],
+        } for p in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        typer.echo(t(lang, "No pupil has worrying absence on {day}.", day=day.isoformat()))
+        return
+    for p in found:
+        typer.secho(f"{p.given_name} {p.family_name} ({p.class_name}, {p.school_code})", bold=True)
+        for f in p.flags:
+            typer.echo(f"  - {explain(f, lang, p.given_name)}")
+
+
+@app.command()
+def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the roster, or the store's number"),
+           on: str = typer.Option(None, help="the date (default: today)"), lang: str = LANG) -> None:
+    """One pupil's status against the school's guide: thresholds, next step, what is overdue."""
+    from naervaer.case_status import pupil_status
+    from naervaer.conversations.pupil_status import render
+    from naervaer.models import Person, Pupil
+
+    with session_scope() as session:
+        pupil = session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
+                               .where(Person.external_id == pupil_id))
+        if pupil is None and pupil_id.isdigit():
+            pupil = session.get(Pupil, int(pupil_id))
+        if pupil is None:
+            typer.secho(f"No pupil with id {pupil_id}.", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1)
+        typer.echo(render(pupil_status(session, pupil, _on(on)), lang))

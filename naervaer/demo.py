@@ -129,19 +129,28 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
                 Guardianship(pupil_id=pupil.id, guardian_id=father.id,
                              parental_responsibility=(given, family) != ("Ida", "Hansen")),
             ])
-            _absence(session, pupil, teacher, subjects, today, rng, worrying=(given, family) == ("Ida", "Hansen"))
+            profile = "ida" if (given, family) == ("Ida", "Hansen") else \
+                "worrying" if (given, family) == spec.pupils[0] else "ordinary"
+            _absence(session, pupil, teacher, subjects, today, rng, profile)
 
     session.flush()
     _link_personas(session)
 
 
 def _absence(session: Session, pupil: Pupil, teacher: Person, subjects: dict[str, Subject], today: date,
-             rng: random.Random, worrying: bool) -> None:
+             rng: random.Random, profile: str) -> None:
     def add(on: date, kind: AbsenceKind, **kw: object) -> None:
         session.add(AbsenceRecord(pupil_id=pupil.id, on=on, kind=kind, channel=Channel.IMPORT, source="demo",
                                   registered_by_id=teacher.id, **kw))
 
-    if worrying:
+    if profile == "worrying":  # crosses the day limits of every guide: 7 days in the last 3 weeks
+        for i, on in enumerate(school_days_back(today, 15)):
+            if i in (0, 1, 2, 5, 6, 7, 11):
+                add(on, AbsenceKind.DAY, announced_by_home=i > 2, reason=ReasonCategory.SICK if i > 2 else None)
+        for i, on in enumerate(school_days_back(today, 3, skip=3)):
+            add(on, AbsenceKind.HOUR, slot=f"MAT:{i}", subject_id=subjects["MAT"].id, hours=1.0)
+        return
+    if profile == "ida":
         for on in school_days_back(today, 4):
             add(on, AbsenceKind.DAY, announced_by_home=True, reason=ReasonCategory.SICK)
         for i, on in enumerate(school_days_back(today, 3, skip=6)):

@@ -1,0 +1,90 @@
+"""'Hva nå med Ida?' — a pupil's status against the school's guide, for staff allowed to see it."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from naervaer.access import Permission, audit
+from naervaer.case_status import PupilStatus, pupil_status
+from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
+from naervaer.i18n import N_, format_day, t, tn
+from naervaer.models import AuditAction
+from naervaer.pupil_lookup import find_pupils
+from naervaer.replies import Button, Reply
+from naervaer.rules.explain import explain
+
+ROLES = {
+    "contact_teacher": N_("contact teacher"), "subject_teacher": N_("subject teacher"),
+    "department_head": N_("department head"), "principal": N_("principal"),
+    "school_management": N_("school management"), "resource_team": N_("resource team"),
+    "interdisciplinary_team": N_("interdisciplinary team"), "absence_officer": N_("absence officer"),
+    "counsellor": N_("school counsellor"), "kindergarten_leader": N_("kindergarten leader"),
+    "home": N_("the home"), "pupil": N_("the pupil"), "school_health_service": N_("school health service"),
+    "ppt": N_("PPT (educational-psychological service)"), "team_around_pupil": N_("the team around the pupil"),
+}
+
+
+def role_names(roles: tuple[str, ...] | list[str], lang: str) -> str:
+    names = [t(lang, ROLES[r]) if r in ROLES else r for r in roles]
+    return ", ".join(names)
+
+
+def _due(due: date | tuple[date, date] | None, lang: str) -> str:
+    if due is None:
+        return t(lang, "no deadline in the guide")
+    if isinstance(due, tuple):
+        return t(lang, "between {first} and {last}", first=format_day(due[0], lang), last=format_day(due[1], lang))
+    return format_day(due, lang)
+
+
+def render(status: PupilStatus, lang: str) -> str:
+    pupil = status.pupil.person
+    title = status.guide.title
+    lines = []
+    if not status.flags and status.next is None:
+        return t(lang, "{name} has no worrying absence by \"{guide}\" as of {day}.", name=pupil.full_name,
+                 guide=title, day=format_day(status.on, lang))
+    if status.flags:
+        lines.append(t(lang, "{name}: worrying absence by \"{guide}\":", name=pupil.full_name, guide=title))
+        lines += [f"• {explain(flag, lang, pupil.given_name, status.guide)}" for flag in status.flags]
+    else:
+        lines.append(t(lang, "{name}: no threshold crossed now, but a follow-up case is open.", name=pupil.full_name))
+    if status.flagged_since:
+        lines.append(t(lang, "Worrying since {day}.", day=format_day(status.flagged_since, lang)))
+    lines.append(t(lang, "Logged: {contacts} and {meetings}.",
+                   contacts=tn(lang, "{n} contact with the home", "{n} contacts with the home", len(status.contacts)),
+                   meetings=tn(lang, "{n} meeting", "{n} meetings", len(status.meetings))))
+    step = status.next
+    if step is not None and step.step is not None:
+        lines.append(t(lang, "Next step ({stage}): {text} Responsible: {who}. Due: {due}.",
+                       stage=step.stage.title.get(lang), text=step.step.text.get(lang),
+                       who=role_names(step.responsible, lang), due=_due(step.due, lang)))
+        for overdue, when in step.overdue:
+            lines.append(t(lang, "Overdue since {day}: {text}", day=format_day(when, lang), text=overdue.text.get(lang)))
+    elif step is not None:
+        lines.append(t(lang, "Every step of the guide's follow-up path is done."))
+    return "\n".join(lines)
+
+
+def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+    lang = asker.lang
+    viewer = who_is_asking(session, asker)
+    if viewer is None:
+        return unknown_sender(lang)
+    lookup = find_pupils(session, viewer, Permission.VIEW_STATUS, pupil_name, asker.today)
+    if not lookup.pupils:
+        if lookup.searched:
+            return Reply().say(t(lang, "I can't find a pupil called {name} among the pupils you can see.",
+                                 name=pupil_name.strip()))
+        return Reply().say(t(lang, "Which pupil do you mean? Write the name, for example \"hva nå med Ida?\"."))
+    if lookup.found is None:
+        if not lookup.searched:
+            return Reply().say(t(lang, "Which pupil do you mean? Write the name, for example \"hva nå med Ida?\"."))
+        buttons = [Button(p.person.full_name, f'/ask_pupil_status{{"pupil":"{p.person.full_name}"}}')
+                   for p in lookup.pupils[:5]]
+        return Reply().say(t(lang, "Which pupil do you mean?"), buttons)
+    pupil = lookup.found
+    status = pupil_status(session, pupil, asker.today)
+    audit(session, viewer, pupil, AuditAction.READ, "pupil_status")
+    return Reply(slots={"pupil": pupil.person.full_name}).say(render(status, lang))
