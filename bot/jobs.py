@@ -1,0 +1,152 @@
+"""The bot's own messages, sent every morning (NAERVAER_DIGEST_TIME, default 09:00 Europe/Oslo):
+
+- the digest: each linked contact teacher gets the pupils of their own classes who are absent today
+  with no word from home, with a button per pupil to log the call;
+- meeting reminders: each linked participant, the school day before (covering weekends and holidays);
+- threshold notices: the contact teacher, when a pupil newly crosses a threshold of the school's guide.
+
+Days without school are skipped per school (``naervaer.digest``). ``send_morning(app, on)`` is what the
+job runs; tests call it with a pinned date.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from sqlalchemy import select
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot import store
+from bot.render import send_messages
+from bot.services import BotServices
+from naervaer import clock, digest
+from naervaer.chat_client import BotMessage
+from naervaer.i18n import N_, format_moment, t
+from naervaer.models import ClassRole, ClassStaff, MeetingKind, TelegramChat, ChatIdentity
+
+log = logging.getLogger(__name__)
+
+MEETING_KINDS = {
+    MeetingKind.SAMTALE: N_("conversation"),
+    MeetingKind.NAERVAERSMOTE: N_("attendance meeting"),
+    MeetingKind.FAGMOTE: N_("meeting about subjects"),
+    MeetingKind.SAMARBEIDSMOTE: N_("cooperation meeting"),
+    MeetingKind.EVALUERING: N_("evaluation meeting"),
+}
+
+
+def log_call_payload(full_name: str) -> str:
+    return "/log_contact" + json.dumps({"pupil": full_name, "contact_kind": "phone"}, ensure_ascii=False,
+                                       separators=(",", ":"))
+
+
+def _linked_contact_teachers(session) -> list[int]:  # noqa: ANN001
+    return list(session.scalars(
+        select(ChatIdentity.person_id).distinct()
+        .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
+        .join(ClassStaff, ClassStaff.person_id == ChatIdentity.person_id)
+        .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)))
+
+
+def _digest_unit(session, on: date):  # noqa: ANN001
+    teachers = _linked_contact_teachers(session)
+    if not teachers:
+        return [], {}
+    found = digest.absent_without_report(session, on, teachers)
+    return found, store.recipients(session, [d.teacher_id for d in found])
+
+
+async def _deliver(app: Application, chat_id: int, messages: list[BotMessage], lang: str) -> bool:
+    svc: BotServices = app.bot_data["services"]
+    try:
+        await send_messages(app.bot, chat_id, messages, svc.tokens, lang)
+    except TelegramError as error:  # blocked the bot, deleted the account ...
+        log.warning("could not deliver a scheduled message: %s", type(error).__name__)
+        return False
+    return True
+
+
+async def send_digest(app: Application, on: date) -> int:
+    """The morning digest; returns how many chats got one."""
+    svc: BotServices = app.bot_data["services"]
+    found, chats = await svc.unit(_digest_unit, on)
+    sent = 0
+    for item in found:
+        for r in chats.get(item.teacher_id, []):
+            lines = [t(r.lang, "Good morning, {name}! Absent today with no word from home:", name=r.given_name)]
+            lines += [f"• {p.full_name}, {p.class_name}" for p in item.pupils]
+            lines.append(t(r.lang, "The guide asks the school to call the home on the first day. "
+                                   "When you have called, press the pupil's name to log the call."))
+            buttons = [{"title": t(r.lang, "Log call: {pupil}", pupil=p.full_name),
+                        "payload": log_call_payload(p.full_name)} for p in item.pupils]
+            sent += await _deliver(app, r.chat_id, [BotMessage(text="\n".join(lines), buttons=buttons)], r.lang)
+    return sent
+
+
+def _reminder_unit(session, on: date):  # noqa: ANN001
+    if not digest.calendar_for("", on).is_school_day(on):
+        return [], {}
+    found = digest.meetings_to_remind(session, digest.reminder_days(on))
+    return found, store.recipients(session, [m.person_id for m in found])
+
+
+async def send_reminders(app: Application, on: date) -> int:
+    svc: BotServices = app.bot_data["services"]
+    found, chats = await svc.unit(_reminder_unit, on)
+    sent = 0
+    for m in found:
+        for r in chats.get(m.person_id, []):
+            text = t(r.lang, "Reminder: {meeting} about {pupil}, {when}.", meeting=t(r.lang, MEETING_KINDS[m.kind]),
+                     pupil=m.pupil_given_name, when=format_moment(m.starts_at, r.lang))
+            if m.place:
+                text += "\n" + t(r.lang, "Place: {place}", place=m.place)
+            sent += await _deliver(app, r.chat_id, [BotMessage(text=text)], r.lang)
+    return sent
+
+
+def _notice_unit(session, on: date):  # noqa: ANN001
+    teachers = _linked_contact_teachers(session)
+    if not teachers:
+        return [], {}
+    found = digest.new_threshold_notices(session, on, teachers)
+    return found, store.recipients(session, [n.teacher_id for n in found])
+
+
+async def send_threshold_notices(app: Application, on: date) -> int:
+    from naervaer.rules.explain import explain
+
+    svc: BotServices = app.bot_data["services"]
+    found, chats = await svc.unit(_notice_unit, on)
+    sent = 0
+    for item in found:
+        delivered = False
+        for r in chats.get(item.teacher_id, []):
+            text = (t(r.lang, "{pupil} has crossed a threshold in your school's guide:", pupil=item.pupil_full_name)
+                    + "\n" + explain(item.flag, r.lang, item.pupil_given_name))
+            ok = await _deliver(app, r.chat_id, [BotMessage(text=text)], r.lang)
+            delivered |= ok
+            sent += ok
+        if delivered:
+            await svc.unit(digest.record_notice, item)
+    return sent
+
+
+async def send_morning(app: Application, on: date | None = None) -> dict[str, int]:
+    """Everything the morning job sends; each part on its own, so one failing does not stop the others."""
+    on = on or clock.today()
+    counts: dict[str, int] = {}
+    for name, part in (("digest", send_digest), ("reminders", send_reminders),
+                       ("threshold_notices", send_threshold_notices)):
+        try:
+            counts[name] = await part(app, on)
+        except Exception as error:  # noqa: BLE001 - logged without content, the next part still runs
+            log.error("morning job part %s failed: %s", name, type(error).__name__)
+            counts[name] = 0
+    log.info("morning job for %s: %s", on.isoformat(), counts)
+    return counts
+
+
+async def morning_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_morning(context.application)
