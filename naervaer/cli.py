@@ -300,3 +300,26 @@ def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the ros
             typer.secho(f"No pupil with id {pupil_id}.", fg=typer.colors.RED, err=True)
             raise typer.Exit(1)
         typer.echo(render(pupil_status(session, pupil, _on(on)), lang))
+
+
+@app.command()
+def bench(sizes: str = typer.Option("2000,20000", help="pupil counts, comma-separated (100000 takes minutes)"),
+          backends: str = typer.Option("sqlite,postgresql", help="sqlite and/or postgresql"),
+          pg_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test", envvar="BENCH_DATABASE_URL",
+                                     help="PostgreSQL for the benchmark (a schema naervaer_bench is made in it)"),
+          on: str = typer.Option("2027-03-15", help="the date the flags are computed for"),
+          out: Path = typer.Option(None, help="JSON file (default: var/bench/latest.json)")) -> None:
+    """Benchmarks: the rules engine at municipality scale (all flags on one date; one pupil's status)."""
+    from naervaer.bench import report, rules_scale
+
+    settings = load_settings()
+    out = out or settings.var_dir / "bench" / "latest.json"
+    rows = []
+    for backend in [b.strip() for b in backends.split(",") if b.strip()]:
+        for n in [int(x) for x in sizes.split(",")]:
+            typer.echo(f"building {n} pupils on {backend} ...", err=True)
+            rows.append(rules_scale.run(backend, n, _on(on), settings.var_dir, pg_url))
+    typer.echo(report.table(rows, ["backend", "pupils", "records", "build_s", "flags_all_s_median",
+                                   "flagged_pupils", "status_ms_median", "status_ms_p95"]))
+    report.write_json(out, "rules_engine", rows)
+    typer.echo(f"JSON: {out}", err=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceEvent, AbsenceKind, ReasonCategory
@@ -43,40 +43,51 @@ def _lookback_start(guides: Iterable[Guide], school_codes: Iterable[str], on: da
     return start - timedelta(days=1)
 
 
-def _events(session: Session, pupil_ids: list[int], since: date, on: date) -> dict[int, list[AbsenceEvent]]:
+_KINDS = {k.value: k for k in AbsenceKind}
+_REASONS = {r.value: r for r in ReasonCategory}
+
+
+def _events(session: Session, pupils, since: date, on: date) -> dict[int, list[AbsenceEvent]]:  # noqa: ANN001
+    """Events of the pupils selected by `pupils` (a list of ids or a subquery of ids) in [since, on]."""
     events: dict[int, list[AbsenceEvent]] = defaultdict(list)
-    rows = session.execute(
-        select(AbsenceRecord.pupil_id, AbsenceRecord.on, AbsenceRecord.kind, AbsenceRecord.hours, Subject.code,
-               AbsenceRecord.documented, AbsenceRecord.announced_by_home, AbsenceRecord.reason, AbsenceRecord.id)
-        .outerjoin(Subject, Subject.id == AbsenceRecord.subject_id)
-        .where(AbsenceRecord.on >= since, AbsenceRecord.on <= on, AbsenceRecord.pupil_id.in_(pupil_ids))
-    )
+    # Core rows, not ORM entities: this reads hundreds of thousands of rows for a municipality.
+    records = AbsenceRecord.__table__.c
+    subjects = Subject.__table__.c
+    rows = session.connection().execute(
+        # Enum columns read as plain strings and mapped by dict below: much cheaper per row.
+        select(records.pupil_id, records.on, type_coerce(records.kind, String), records.hours, subjects.code,
+               records.documented, records.announced_by_home, type_coerce(records.reason, String), records.id)
+        .select_from(AbsenceRecord.__table__.outerjoin(Subject.__table__, subjects.id == records.subject_id))
+        .where(records.on >= since, records.on <= on, records.pupil_id.in_(pupils))
+    ).all()
+    kinds, reasons = _KINDS, _REASONS
     for pupil_id, day, kind, hours, subject, documented, announced, reason, record_id in rows:
-        events[pupil_id].append(AbsenceEvent(
-            on=day, kind=AbsenceKind(kind), hours=hours or 0.0, subject=subject, documented=documented,
-            announced_by_home=announced, reason=ReasonCategory(reason) if reason else None, record_id=record_id))
+        events[pupil_id].append(AbsenceEvent(day, kinds[kind], hours or 0.0, subject, documented, announced,
+                                             reasons[reason] if reason else None, record_id))
     return events
 
 
-def _pupil_rows(session: Session, where) -> list:  # noqa: ANN001 - a SQL condition
-    return session.execute(
-        select(Pupil.id, Person.given_name, Person.family_name, ClassGroup.name, ClassGroup.year, School.code,
-               School.guide_key)
-        .join(Person, Person.id == Pupil.person_id).join(ClassGroup, ClassGroup.id == Pupil.class_group_id)
-        .join(School, School.id == ClassGroup.school_id).where(where)
-    ).all()
+def _pupils_where(where):  # noqa: ANN001, ANN202 - a SQL condition on pupils, classes and schools
+    return (select(Pupil.id, Person.given_name, Person.family_name, ClassGroup.name, ClassGroup.year, School.code,
+                   School.guide_key)
+            .join(Person, Person.id == Pupil.person_id).join(ClassGroup, ClassGroup.id == Pupil.class_group_id)
+            .join(School, School.id == ClassGroup.school_id).where(where))
 
 
-def evaluate_pupils(session: Session, rows: list, on: date) -> list[PupilFlags]:
-    """Flags for the pupils in `rows` (as returned by `_pupil_rows`), those with any flag only."""
+def _pupil_rows(session: Session, where) -> list:  # noqa: ANN001
+    return session.execute(_pupils_where(where)).all()
+
+
+def evaluate_pupils(session: Session, where, on: date) -> list[PupilFlags]:  # noqa: ANN001
+    """Flags for the pupils matching `where` (a condition on pupils, classes, schools); flagged ones only."""
+    rows = _pupil_rows(session, where)
     if not rows:
         return []
     guides = {key: load_guide(key) for key in {r.guide_key for r in rows}}
     since = _lookback_start(guides.values(), [r.code for r in rows], on)
-    events: dict[int, list[AbsenceEvent]] = {}
+    # One pass over the records of the date range, joined to the same pupils (no long IN lists).
+    events = _events(session, _pupils_where(where).with_only_columns(Pupil.id).scalar_subquery(), since, on)
     ids = [r.id for r in rows]
-    for i in range(0, len(ids), 5000):  # keep IN lists within every backend's parameter limits
-        events.update(_events(session, ids[i:i + 5000], since, on))
     by_id = {r.id: r for r in rows}
     flags = evaluate_many(
         {pid: events.get(pid, []) for pid in ids},
@@ -92,16 +103,16 @@ def evaluate_pupils(session: Session, rows: list, on: date) -> list[PupilFlags]:
 
 
 def flags_for_school(session: Session, school_code: str, on: date) -> list[PupilFlags]:
-    return evaluate_pupils(session, _pupil_rows(session, School.code == school_code), on)
+    return evaluate_pupils(session, School.code == school_code, on)
 
 
 def flags_for_municipality(session: Session, municipality: str, on: date) -> list[PupilFlags]:
-    return evaluate_pupils(session, _pupil_rows(session, School.municipality == municipality), on)
+    return evaluate_pupils(session, School.municipality == municipality, on)
 
 
 def flags_for_pupils(session: Session, pupil_ids: Iterable[int], on: date) -> dict[int, list[Flag]]:
     ids = list(pupil_ids)
-    found = {p.pupil_id: p.flags for p in evaluate_pupils(session, _pupil_rows(session, Pupil.id.in_(ids)), on)}
+    found = {p.pupil_id: p.flags for p in evaluate_pupils(session, Pupil.id.in_(ids), on)}
     return {pid: found.get(pid, []) for pid in ids}
 
 

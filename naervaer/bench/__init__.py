@@ -1,0 +1,1 @@
+"""Benchmarks (`naervaer bench`): print a table and write JSON. Never timed tests."""
