@@ -1,0 +1,242 @@
+"""The bot's handlers without any network: python-telegram-bot talks to the fake Bot API in-process
+(a custom request object), and the Rasa REST channel is an httpx mock transport."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from telegram import Update
+
+from bot import store
+from bot.main import build_application
+from bot.rasa import RasaClient
+from bot.render import split_text
+from bot.state import ButtonTokens, TryLimiter
+from naervaer.db import session_scope
+from naervaer.identity import create_invite
+from naervaer.models import ChatIdentity, Person, TelegramChat
+from tests.bot.conftest import make_config, sender_of
+from tests.bot.fake_telegram import FakeBotApi, FakeRequest
+
+pytestmark = pytest.mark.anyio
+
+PARENT = 424242  # a Telegram user id
+LONG_PAYLOAD = '/ask_absence{"pupil":"Ida Hansen","period":"this_school_year","extra":"x"}'
+
+
+class FakeRasa:
+    """Answers like the REST channel; records what it was sent."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.answer: list[dict] | Exception | int = [{"recipient_id": "x", "text": "Hei!"}]
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.received.append(json.loads(request.content))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        if isinstance(self.answer, int):
+            return httpx.Response(self.answer, text="error")
+        return httpx.Response(200, json=self.answer)
+
+
+@pytest.fixture
+def rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+async def app(demo_engine, fake_api: FakeBotApi, rasa: FakeRasa):
+    application = build_application(make_config(fake_api), engine=demo_engine, request=FakeRequest(fake_api),
+                                    rate_limit=False, schedule=False)
+    services = application.bot_data["services"]
+    services.rasa = RasaClient("http://rasa.invalid", transport=httpx.MockTransport(rasa))
+    async with application:
+        yield application
+
+
+async def feed(app, update: dict) -> None:
+    await app.process_update(Update.de_json(update, app.bot))
+
+
+def texts(api: FakeBotApi, chat_id: int) -> list[str]:
+    return [c.params["text"] for c in api.sent(chat_id, "sendMessage")]
+
+
+def invite_for(engine, given: str, family: str) -> str:
+    with session_scope(engine) as s:
+        person = s.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)).first()
+        return create_invite(s, person).code
+
+
+async def test_start_without_code_says_how_to_get_one(app, fake_api):
+    await feed(app, fake_api.private_text(PARENT, "/start"))
+    assert "ask your school" in texts(fake_api, PARENT)[0].lower() or "spør skolen" in texts(fake_api, PARENT)[0]
+
+
+async def test_start_with_an_invite_links_the_pseudonym_and_greets_by_name(app, fake_api, demo_engine):
+    code = invite_for(demo_engine, "Kari", "Hansen")
+    await feed(app, fake_api.private_text(PARENT, f"/start {code}", language_code="en"))
+    assert texts(fake_api, PARENT)[-1].startswith("Welcome, Kari!")
+    with session_scope(demo_engine) as s:
+        identity = s.scalar(select(ChatIdentity).where(ChatIdentity.sender_id == sender_of(PARENT)))
+        assert identity is not None and s.get(Person, identity.person_id).given_name == "Kari"
+        assert str(PARENT) not in identity.sender_id and identity.sender_id.startswith("tg:")
+        assert s.scalar(select(TelegramChat.chat_id).where(TelegramChat.sender_id == sender_of(PARENT))) == PARENT
+    # The code works once.
+    await feed(app, fake_api.private_text(PARENT + 1, f"/start {code}"))
+    assert texts(fake_api, PARENT + 1)[-1].startswith("Beklager, den koden virket ikke")
+
+
+async def test_wrong_codes_get_one_polite_answer_and_are_slowed_down(app, fake_api, demo_engine):
+    services = app.bot_data["services"]
+    now = [1000.0]
+    services.limiter = TryLimiter(free=2, base=30, cap=3600, clock=lambda: now[0])
+    expired = invite_for(demo_engine, "Kari", "Hansen")
+    with session_scope(demo_engine) as s:
+        kari = s.scalars(select(Person).where(Person.given_name == "Kari")).first()
+        old = create_invite(s, kari, lifetime=timedelta(seconds=-1)).code  # already expired
+    for code in ("A" * 43, old, "not a code!"):
+        await feed(app, fake_api.private_text(PARENT, f"/start {code}"))
+    answers = texts(fake_api, PARENT)
+    assert len(set(answers)) == 1, "unknown, expired and malformed codes must look the same"
+    # The third wrong code closed the door for 30 s: even a good code is not looked up now.
+    await feed(app, fake_api.private_text(PARENT, f"/start {expired}"))
+    assert "Vent en stund" in texts(fake_api, PARENT)[-1]
+    now[0] += 31
+    await feed(app, fake_api.private_text(PARENT, f"/start {expired}"))
+    assert texts(fake_api, PARENT)[-1].startswith("Velkommen, Kari!")
+
+
+def test_try_limiter_backs_off_exponentially_and_forgets():
+    now = [0.0]
+    limiter = TryLimiter(free=1, base=10, cap=60, clock=lambda: now[0])
+    assert [limiter.failed("u") for _ in range(5)] == [0, 10, 20, 40, 60]
+    assert limiter.wait("u") == 60
+    now[0] += 60 + 60
+    assert limiter.wait("u") == 0 and limiter.failed("u") == 0  # left alone long enough: starts afresh
+
+
+async def test_text_goes_to_rasa_under_the_pseudonym_and_buttons_use_short_tokens(app, fake_api, rasa):
+    rasa.answer = [{"text": "Hvilken Ida?", "buttons": [{"title": "Ida Hansen", "payload": LONG_PAYLOAD},
+                                                        {"title": "Ida Haugland", "payload": "/x"}]}]
+    await feed(app, fake_api.private_text(PARENT, "hvor mye fravær har ida?"))
+    assert rasa.received[0]["sender"] == sender_of(PARENT) and rasa.received[0]["message"] == "hvor mye fravær har ida?"
+    assert str(PARENT) not in json.dumps(rasa.received[0])
+    sent = fake_api.sent(PARENT, "sendMessage")[-1]
+    keyboard = json.loads(sent.params["reply_markup"])["inline_keyboard"]
+    assert [b["text"] for row in keyboard for b in row] == ["Ida Hansen", "Ida Haugland"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in keyboard for b in row)
+    assert len(LONG_PAYLOAD.encode()) > 64
+
+    rasa.answer = [{"text": "Siden 1. august har Ida hatt ..."}]
+    message = fake_api.messages[max(fake_api.messages)]
+    await feed(app, fake_api.press(PARENT, message, "Ida Hansen"))
+    assert fake_api.sent(method="answerCallbackQuery")
+    assert rasa.received[-1]["message"] == LONG_PAYLOAD
+    assert texts(fake_api, PARENT)[-1].startswith("Siden 1. august")
+
+
+async def test_an_unknown_button_token_is_answered_as_expired(app, fake_api, rasa):
+    message = {"message_id": 1, "date": 0, "chat": {"id": PARENT, "type": "private"},
+               "reply_markup": {"inline_keyboard": [[{"text": "Old", "callback_data": "b:gone"}]]}}
+    fake_api.known_chats[PARENT] = message["chat"]
+    await feed(app, fake_api.press(PARENT, message, "Old"))
+    answer = fake_api.sent(method="answerCallbackQuery")[-1]
+    assert "utløpt" in answer.params["text"]
+    assert rasa.received == []
+
+
+@pytest.mark.parametrize("failure", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), 500, []])
+async def test_when_rasa_does_not_answer_the_user_gets_the_school_phone(app, fake_api, rasa, demo_engine, caplog,
+                                                                       failure):
+    code = invite_for(demo_engine, "Kari", "Hansen")
+    await feed(app, fake_api.private_text(PARENT, f"/start {code}"))
+    rasa.answer = failure
+    caplog.set_level(logging.DEBUG)
+    await feed(app, fake_api.private_text(PARENT, "Hvor mye fravær har Ida hatt i høst?"))
+    assert texts(fake_api, PARENT)[-1] == ("Beklager, jeg kan ikke svare akkurat nå. Haster det, ring skolen "
+                                           "på 61 31 00 00.")
+    logged = caplog.text
+    assert "fravær" not in logged and "Kari" not in logged and fake_api.token not in logged
+    assert "Rasa server" in logged
+
+
+async def test_unlinked_user_with_rasa_down_is_told_to_contact_the_school_in_english(app, fake_api, rasa):
+    rasa.answer = httpx.ConnectError("refused")
+    await feed(app, fake_api.private_text(PARENT, "How much absence does my daughter have this year?",
+                                          language_code="en"))
+    assert texts(fake_api, PARENT)[-1] == "Sorry, I can't answer right now. If it is urgent, contact the school."
+
+
+async def test_groups_get_no_answer_and_the_bot_leaves_when_added(app, fake_api, rasa):
+    await feed(app, fake_api.group_text(-100123, PARENT, "hvor mye fravær har ida?"))
+    await feed(app, fake_api.group_text(-100123, PARENT, "/start"))
+    assert rasa.received == [] and fake_api.sent(-100123) == []
+    await feed(app, fake_api.added_to_group(-100999, PARENT))
+    assert [c.method for c in fake_api.sent(-100999)] == ["leaveChat"]
+
+
+async def test_forget_me_removes_link_chat_and_memory(app, fake_api, demo_engine):
+    code = invite_for(demo_engine, "Kari", "Hansen")
+    await feed(app, fake_api.private_text(PARENT, f"/start {code}"))
+    services = app.bot_data["services"]
+    services.tokens.issue(PARENT, "/something")
+    await feed(app, fake_api.private_text(PARENT, "/glem_meg"))
+    assert texts(fake_api, PARENT)[-1].startswith("Ferdig.")
+    with session_scope(demo_engine) as s:
+        assert store.profile(s, sender_of(PARENT)) is None
+        assert s.scalar(select(func.count()).select_from(TelegramChat)) == 0
+    assert PARENT not in services.known_chats and services.tokens.resolve(PARENT, "b:x") is None
+    await feed(app, fake_api.private_text(PARENT, "/forget_me", language_code="en"))
+    assert texts(fake_api, PARENT)[-1] == "This chat was not linked to anyone, so there was nothing to delete."
+
+
+async def test_long_replies_are_split_and_images_sent_as_photos(app, fake_api, rasa, tmp_path):
+    picture = tmp_path / "chart.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    rasa.answer = [{"text": ("Linje med tekst. " * 30 + "\n") * 12}, {"image": str(picture)},
+                   {"image": "https://example.org/chart.png"}]
+    await feed(app, fake_api.private_text(PARENT, "vis meg alt"))
+    sent = texts(fake_api, PARENT)
+    assert len(sent) == 2 and all(len(s) <= 4096 for s in sent)
+    photos = fake_api.sent(PARENT, "sendPhoto")
+    assert photos[0].files["photo"][0] == "chart.png" and photos[1].params["photo"] == "https://example.org/chart.png"
+    assert fake_api.errors == []
+
+
+def test_split_text_respects_utf16_units():
+    text = "😀" * 3000  # two UTF-16 units each
+    pieces = split_text(text)
+    assert "".join(pieces) == text and all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in pieces)
+
+
+def test_button_tokens_are_bounded_per_chat():
+    tokens = ButtonTokens(per_chat=2, chats=2)
+    first = tokens.issue(1, "/a")
+    tokens.issue(1, "/b")
+    tokens.issue(1, "/c")
+    assert tokens.resolve(1, first) is None
+    tokens.issue(2, "/d")
+    tokens.issue(3, "/e")
+    assert tokens.resolve(1, "b:any") is None and len(tokens._maps) == 2
+
+
+async def test_the_fake_api_refuses_what_telegram_refuses(app, fake_api):
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.error import BadRequest
+
+    fake_api.private_text(PARENT, "hei")
+    with pytest.raises(BadRequest, match="(?i)too long"):
+        await app.bot.send_message(PARENT, "x" * 4097)
+    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        await app.bot.send_message(PARENT, "x", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("x", callback_data="y" * 65)]]))
+    with pytest.raises(BadRequest, match="(?i)chat not found"):
+        await app.bot.send_message(999, "x")
+    with pytest.raises(BadRequest, match="(?i)query id is invalid"):
+        await app.bot.answer_callback_query("12345")
