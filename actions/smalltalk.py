@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from actions.base import CoreAction
 from actions.turn import Turn
-from naervaer.conversations import smalltalk
+from naervaer.conversations import handoff, smalltalk
+from naervaer.db import session_scope
 from naervaer.replies import Reply
 
 
@@ -10,11 +11,34 @@ class ActionSmallTalk(CoreAction):
     action_name = "action_small_talk"
 
     def answer(self, turn: Turn) -> Reply:
+        if turn.intent == "help":
+            with session_scope() as session:
+                return smalltalk.help_for(session, turn.asker)
         return smalltalk.answer(turn.intent or "help", turn.lang)
 
 
 class ActionDefaultFallback(CoreAction):
+    """Unsure: ask back with the two best guesses; the second time in a row, offer a person."""
+
     action_name = "action_default_fallback"
 
     def answer(self, turn: Turn) -> Reply:
-        return smalltalk.not_understood(turn.lang)
+        if turn.previous_action == self.action_name:
+            with session_scope() as session:
+                return handoff.contact(session, turn.asker, after_misunderstanding=True)
+        return smalltalk.not_understood(turn.lang, turn.intent_ranking, turn.entities)
+
+
+class ActionAskHuman(CoreAction):
+    action_name = "action_ask_human"
+
+    def answer(self, turn: Turn) -> Reply:
+        with session_scope() as session:
+            return handoff.contact(session, turn.asker)
+
+
+class ActionChooseLanguage(CoreAction):
+    action_name = "action_choose_language"
+
+    def answer(self, turn: Turn) -> Reply:
+        return smalltalk.choose_language(turn.entity("language"), turn.lang)

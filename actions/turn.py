@@ -1,7 +1,7 @@
 """What an action needs from Rasa's tracker, as plain values for the core."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from rasa_sdk import Tracker
@@ -19,6 +19,11 @@ class Turn:
     entities: dict[str, str]
     lang: str
     today: date
+    # The NLU's guesses, best first, as (intent, confidence); nlu_fallback included when it fired.
+    intent_ranking: tuple[tuple[str, float], ...] = ()
+    # The last action the bot ran before this message (e.g. "action_default_fallback"), if any.
+    previous_action: str | None = None
+    slots: dict[str, object] = field(default_factory=dict)
 
     @property
     def asker(self) -> Asker:
@@ -26,6 +31,31 @@ class Turn:
 
     def entity(self, name: str) -> str | None:
         return self.entities.get(name)
+
+
+# Words only one of the two written Norwegian standards uses. A message with markers of one and none
+# of the other is in that one; lingua alone often splits short Norwegian messages nearly evenly.
+NYNORSK_WORDS = frozenset("kva kvifor korleis kven kvar kor eg ikkje kjem gjer ho dei noko nokon skule skulen "
+                          "fråvær fråværet heime berre frå vere sjå mykje eigentleg meir vore dagar elevar "
+                          "ein eit dykk gje gjere seier".split())
+BOKMAL_WORDS = frozenset("hva hvorfor hvordan hvem hvor jeg ikke kommer gjør hun noe noen skole skolen fravær "
+                         "fraværet hjemme bare fra være mye egentlig mer vært dager elever dere gi gjøre sier "
+                         "nå".split())
+
+
+def message_language(text: str, previous: str) -> str:
+    """The written language of a message: English when lingua is fairly sure, else Bokmål or Nynorsk by
+    their marker words, else lingua's pick when clear, else the person's previous language."""
+    first = detect_language(text, fallback=previous, min_confidence=0.5, tie=0.15)
+    if first == "en":
+        return first
+    words = {w.strip(".,!?:;«»\"'()") for w in text.lower().split()}
+    nn, nb = len(words & NYNORSK_WORDS), len(words & BOKMAL_WORDS)
+    if nn and not nb:
+        return "nn"
+    if nb and not nn:
+        return "nb"
+    return first
 
 
 def read_turn(tracker: Tracker) -> Turn:
@@ -38,11 +68,29 @@ def read_turn(tracker: Tracker) -> Turn:
     elif text.startswith("/"):  # a button press or typed intent syntax carries no language of its own
         lang = normalise(previous)
     else:
-        lang = detect_language(text, fallback=previous)
+        lang = message_language(text, previous)
     entities: dict[str, str] = {}
     for entity in message.get("entities") or []:
         value = entity.get("value")
         if isinstance(value, str) and entity.get("entity") and entity["entity"] not in entities:
             entities[entity["entity"]] = value[:100]  # an entity is a name or a word, never an essay
+    ranking = tuple((r["name"], float(r.get("confidence") or 0.0)) for r in message.get("intent_ranking") or []
+                    if isinstance(r, dict) and r.get("name"))
     return Turn(sender_id=tracker.sender_id, text=text, intent=(message.get("intent") or {}).get("name"),
-                entities=entities, lang=lang, today=today())
+                entities=entities, lang=lang, today=today(), intent_ranking=ranking,
+                previous_action=_previous_action(tracker.events or []),
+                slots={k: v for k, v in (tracker.slots or {}).items() if v is not None})
+
+
+def _previous_action(events: list[dict]) -> str | None:
+    """The last action before the latest user message, not counting the listening in between."""
+    seen_user = False
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif kind == "action" and seen_user and event.get("name") not in ("action_listen", None):
+            return event["name"]
+    return None

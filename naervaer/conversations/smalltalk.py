@@ -1,17 +1,74 @@
-"""Greetings, thanks, goodbyes, 'what can you do?', 'are you a bot?' and 'I did not understand'."""
+"""Greetings, thanks, goodbyes, 'what can you do?', 'are you a bot?', out of scope, the language
+choice, and 'I did not understand' (two guesses as buttons, then a person)."""
 from __future__ import annotations
 
-from naervaer.i18n import N_, t
-from naervaer.replies import Reply
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from naervaer.conversations.context import Asker, who_is_asking
+from naervaer.i18n import LANGUAGES, N_, t
+from naervaer.models import Guardianship, Pupil, StaffMembership
+from naervaer.replies import Button, Reply
 
 TEXTS = {
     "greet": N_("Hi! I'm Nærvær, the school's assistant for absence. What can I help you with?"),
     "goodbye": N_("Goodbye, and have a good day!"),
     "thank": N_("You're welcome!"),
     "help": N_("I can tell you how much absence a pupil has, for the pupils you are responsible for. "
-             "Ask for example: \"How much absence does Ida have?\""),
+               "Ask for example: \"How much absence does Ida have?\""),
     "bot_challenge": N_("I'm a chatbot, not a person. If you want to talk to someone, "
-                      "contact the contact teacher or the school office."),
+                        "contact the contact teacher or the school office."),
+    "out_of_scope": N_("I can only help with school absence and attendance. For anything else, please contact "
+                       "the school."),
+    "affirm": N_("Good. What can I help you with?"),
+    "deny": N_("All right. Is there anything else I can help you with?"),
+}
+
+HELP_BY_ROLE = {
+    "parent": N_("I can help you with your child's school attendance:\n"
+                 "• report absence on the first day (\"Ida is sick today\"), change or cancel a report\n"
+                 "• how much absence your child has\n"
+                 "• what the school expects of you at home, and when absence is worrying\n"
+                 "• early signs, and what services like the school nurse or PPT do\n"
+                 "• who to contact at the school"),
+    "staff": N_("I can help you follow up attendance at your school:\n"
+                "• what now with a pupil (\"what now with Ida?\"), and which pupils have worrying absence\n"
+                "• register a pupil absent, log a contact with the home, schedule a meeting\n"
+                "• what your guide says: when absence is worrying, what to do at each level, what the "
+                "services do, early signs, the seven H's, conversation questions and measures"),
+    "pupil": N_("I can tell you how much absence you have, when absence is worrying, what the school "
+                "does to help, and who you can talk to."),
+    "unknown": N_("I answer questions about worrying school absence from the municipal guides: when absence "
+                  "is worrying, what to do at each level, what the services do, early signs and measures. "
+                  "To see a pupil's absence or report absence, ask your school for an invitation code."),
+}
+
+LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+# What the fallback buttons call each intent (the two best guesses of the NLU).
+INTENT_TITLES = {
+    "ask_absence": N_("How much absence?"),
+    "report_absence": N_("Report absence"),
+    "change_report": N_("Change a report"),
+    "cancel_report": N_("Cancel a report"),
+    "ask_expectations": N_("What the school expects of the home"),
+    "ask_human": N_("Talk to a person"),
+    "ask_pupil_status": N_("What now with a pupil?"),
+    "register_absent": N_("Register a pupil absent"),
+    "log_contact": N_("Log a contact with the home"),
+    "schedule_meeting": N_("Schedule a meeting"),
+    "list_flagged": N_("Pupils with worrying absence"),
+    "ask_when_worry": N_("When is absence worrying?"),
+    "ask_level": N_("What to do at each level"),
+    "ask_agency": N_("What the services do"),
+    "ask_early_signs": N_("Early signs"),
+    "ask_seven_h": N_("The seven H's"),
+    "ask_conversation_guide": N_("Questions for the conversation"),
+    "ask_measures": N_("Measures"),
+    "help": N_("What can you do?"),
 }
 
 
@@ -19,6 +76,45 @@ def answer(intent: str, lang: str) -> Reply:
     return Reply().say(t(lang, TEXTS.get(intent, TEXTS["help"])))
 
 
-def not_understood(lang: str) -> Reply:
-    return Reply().say(t(lang, "Sorry, I didn't understand that. You can ask for example: "
-                               "\"How much absence does Ida have?\""))
+def role_of(session: Session, asker: Asker) -> str:
+    person = who_is_asking(session, asker)
+    if person is None:
+        return "unknown"
+    if session.scalar(select(StaffMembership.id).where(StaffMembership.person_id == person.id).limit(1)):
+        return "staff"
+    if session.scalar(select(Guardianship.id).where(Guardianship.guardian_id == person.id).limit(1)):
+        return "parent"
+    if session.scalar(select(Pupil.id).where(Pupil.person_id == person.id).limit(1)):
+        return "pupil"
+    return "unknown"
+
+
+def language_buttons() -> list[Button]:
+    return [Button(LANGUAGE_NAMES[code], f'/choose_language{{"language":"{code}"}}') for code in LANGUAGES]
+
+
+def help_for(session: Session, asker: Asker) -> Reply:
+    text = t(asker.lang, HELP_BY_ROLE[role_of(session, asker)])
+    return Reply().say(text + "\n" + t(asker.lang, "I answer in bokmål, nynorsk or English:"), language_buttons())
+
+
+def choose_language(value: str | None, lang: str) -> Reply:
+    """Switch to the chosen written language, or offer the three when none was named."""
+    if value not in LANGUAGES:
+        return Reply().say(t(lang, "Which language do you want me to answer in?"), language_buttons())
+    reply = Reply().say(t(value, "OK, I will answer in English from now on."))
+    reply.slots["language"] = value
+    return reply
+
+
+def not_understood(lang: str, ranking: Sequence[tuple[str, float]] = (), entities: dict[str, str] | None = None) -> Reply:
+    """Ask back with the two best guesses of the NLU as buttons (the second time in a row, the action
+    offers a person instead: `handoff.contact`)."""
+    guesses = [name for name, _ in ranking if name in INTENT_TITLES][:2]
+    if not guesses:
+        return Reply().say(t(lang, "Sorry, I didn't understand that. You can ask for example: "
+                                   "\"How much absence does Ida have?\""))
+    payload = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
+    buttons = [Button(t(lang, INTENT_TITLES[name]), f"/{name}{payload}") for name in guesses]
+    buttons.append(Button(t(lang, "Something else"), "/help"))
+    return Reply().say(t(lang, "Sorry, I'm not sure I understood. Did you mean one of these?"), buttons)
