@@ -5,3 +5,10 @@ from actions.guides import (  # noqa: F401
     ActionGuideAgency, ActionGuideConversation, ActionGuideEarlySigns, ActionGuideExpectations, ActionGuideLevel,
     ActionGuideMeasures, ActionGuideSevenH, ActionGuideWhenWorry,
 )
+from actions.report_absence import (  # noqa: F401
+    ActionAskAbsenceDays, ActionAskAbsenceScope, ActionAskPupil, ActionAskReason, ActionAskReportConfirmed,
+    ActionCancelReport, ActionChangeReport, ActionHealthDetails, ActionSubmitAbsenceReport, ValidateReportAbsenceForm,
+)
+from actions.staff import (  # noqa: F401
+    ActionListFlagged, ActionLogContact, ActionPupilStatus, ActionRegisterAbsent, ActionScheduleMeeting,
+)

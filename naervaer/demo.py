@@ -17,6 +17,7 @@ from naervaer.models import (
     ClassGroup,
     ClassRole,
     ClassStaff,
+    GuardianRelation,
     Guardianship,
     Person,
     Pupil,
@@ -124,9 +125,10 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
                             family, phone="410 00 000")
             session.flush()
             session.add_all([
-                Guardianship(pupil_id=pupil.id, guardian_id=mother.id, parental_responsibility=True),
+                Guardianship(pupil_id=pupil.id, guardian_id=mother.id, parental_responsibility=True,
+                             relation=GuardianRelation.MOTHER),
                 # Ida Hansen's father has no parental responsibility: he must see nothing.
-                Guardianship(pupil_id=pupil.id, guardian_id=father.id,
+                Guardianship(pupil_id=pupil.id, guardian_id=father.id, relation=GuardianRelation.FATHER,
                              parental_responsibility=(given, family) != ("Ida", "Hansen")),
             ])
             profile = "ida" if (given, family) == ("Ida", "Hansen") else \

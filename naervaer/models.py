@@ -55,6 +55,14 @@ class StaffRole(StrEnum):
     RESOURCE_TEAM = "resource_team"
 
 
+class GuardianRelation(StrEnum):
+    """So a teacher can write "I called Ida's mother" and the right guardian is logged."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    OTHER = "other"
+
+
 class ClassRole(StrEnum):
     CONTACT_TEACHER = "contact_teacher"
     SUBJECT_TEACHER = "subject_teacher"
@@ -192,6 +200,7 @@ class Guardianship(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     parental_responsibility: Mapped[bool] = mapped_column(Boolean)
+    relation: Mapped[GuardianRelation | None] = mapped_column(_enum(GuardianRelation))
 
     pupil: Mapped[Pupil] = relationship(back_populates="guardianships")
     guardian: Mapped[Person] = relationship()

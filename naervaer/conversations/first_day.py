@@ -277,3 +277,14 @@ def free_text_health(session: Session, asker: Asker) -> Reply:
                 reply.say(t(lang, "{pupil}'s contact teacher is {teacher}, phone {phone}.",
                             pupil=pupil.person.given_name, teacher=teacher.full_name, phone=teacher.phone))
     return reply
+
+
+def not_sent(lang: str) -> Reply:
+    return Reply().say(t(lang, "OK, nothing was sent to the school. You can start again whenever you like."))
+
+
+def change(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+    """Changing a report is withdrawing it and reporting again."""
+    reply = withdraw(session, asker, pupil_name)
+    reply.say(t(asker.lang, "Tell me the new report, for example \"Ida er syk i dag og i morgen\"."))
+    return reply

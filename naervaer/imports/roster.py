@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from naervaer.guides.loader import GUIDE_KEYS
 from naervaer.i18n import t
 from naervaer.imports.csvfile import CsvFile, FileProblem, Row, read_csv
-from naervaer.imports.values import CellError, parse_bool, parse_date, required
+from naervaer.imports.values import CellError, parse_bool, parse_date, parse_relation, required
 from naervaer.models import (
     ClassGroup,
     ClassRole,
@@ -43,7 +43,7 @@ KINDS = (  # in the order they are applied
     FileKind("pupils", ("pupil_id", "given_name", "family_name", "birth_date", "school_code", "class"),
              ("phone", "email")),
     FileKind("guardians", ("guardian_id", "given_name", "family_name", "pupil_id", "parental_responsibility"),
-             ("phone", "email", "confidential_address")),
+             ("phone", "email", "confidential_address", "relation")),
     FileKind("staff", ("staff_id", "given_name", "family_name", "school_code", "role"),
              ("class", "subject", "phone", "email")),
 )
@@ -210,6 +210,7 @@ class RosterImport:
         if pupil is None:
             raise CellError(t(self.lang, "unknown pupil {id}", id=pupil_ext))
         responsibility = parse_bool(required(v, "parental_responsibility", self.lang), self.lang)
+        relation = parse_relation(v.get("relation", ""), self.lang)
         confidential = parse_bool(v.get("confidential_address", ""), self.lang)
         person, created, changed = self.person(required(v, "guardian_id", self.lang), v,
                                                confidential_address=confidential)
@@ -217,10 +218,10 @@ class RosterImport:
                                                               Guardianship.guardian_id == person.id))
         if link is None:
             self.session.add(Guardianship(pupil_id=pupil.id, guardian_id=person.id,
-                                          parental_responsibility=responsibility))
+                                          parental_responsibility=responsibility, relation=relation))
             self.session.flush()
             return created, True
-        return created, _set(link, parental_responsibility=responsibility) or changed
+        return created, _set(link, parental_responsibility=responsibility, relation=relation) or changed
 
     def staff(self, v: dict[str, str]) -> tuple[bool, bool]:
         school = self.school(required(v, "school_code", self.lang))

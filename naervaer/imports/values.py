@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from naervaer.absence import AbsenceKind, ReasonCategory
+from naervaer.models import GuardianRelation
 from naervaer.i18n import t
 
 
@@ -88,3 +89,19 @@ def required(values: dict[str, str], column: str, lang: str) -> str:
     if not value:
         raise CellError(t(lang, "the column {column} is empty", column=column))
     return value
+
+
+RELATIONS = {
+    "mother": GuardianRelation.MOTHER, "mor": GuardianRelation.MOTHER,
+    "father": GuardianRelation.FATHER, "far": GuardianRelation.FATHER,
+    "other": GuardianRelation.OTHER, "annen": GuardianRelation.OTHER, "anna": GuardianRelation.OTHER,
+}
+
+
+def parse_relation(value: str, lang: str) -> GuardianRelation | None:
+    v = value.strip().lower()
+    if not v:
+        return None
+    if v in RELATIONS:
+        return RELATIONS[v]
+    raise CellError(t(lang, "\"{value}\" is not a relation (mor, far or annen)", value=value))

@@ -1,0 +1,191 @@
+"""The first-day report form: extraction and validation call naervaer.conversations.first_day."""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.base import CoreAction, render
+from actions.turn import Turn, read_turn
+from naervaer.conversations import first_day
+from naervaer.db import session_scope
+from naervaer.replies import Reply
+
+FORM_SLOTS = ["pupil", "absence_days", "absence_scope", "reason", "report_confirmed"]
+SCOPE_WORDS = [
+    (re.compile(r"\b(hele dagen|heile dagen|hel dag|heil dag|whole day|all day)\b"), "whole_day"),
+    (re.compile(r"\b(kommer senere|kjem seinare|kommer seinere|senere|seinare|later|late)\b"), "arrives_late"),
+    (re.compile(r"\b(går tidlig|går tidleg|drar tidlig|reiser tidlig|leaves early|leave early|tidlig hjem)\b"),
+     "leaves_early"),
+]
+
+
+def _step(fn, *args) -> first_day.Step:  # noqa: ANN001
+    with session_scope() as session:
+        return fn(session, *args)
+
+
+class ValidateReportAbsenceForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_report_absence_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict[str, Any]) -> list[str]:
+        return FORM_SLOTS
+
+    async def extract_pupil(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if tracker.get_slot("pupil") or tracker.get_slot("requested_slot") not in (None, "pupil"):
+            return {}
+        turn = read_turn(tracker)
+        name = turn.entity("pupil")
+        if name is None and tracker.get_slot("requested_slot") == "pupil" and not turn.text.startswith("/"):
+            name = turn.text
+        step = await asyncio.to_thread(_step, first_day.choose_child, turn.asker, name)
+        return self._apply(step, "pupil", dispatcher, ask_again=name is not None)
+
+    async def extract_absence_days(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        turn = read_turn(tracker)
+        text = turn.entity("date")
+        if text is None and tracker.get_slot("requested_slot") == "absence_days" and not turn.text.startswith("/"):
+            text = turn.text
+        if text is None and tracker.get_slot("requested_slot") is None:
+            text = turn.text  # the first message may carry the days ("ida er syk i dag")
+        if not text or not tracker.get_slot("pupil") and tracker.get_slot("requested_slot") != "absence_days":
+            return {}
+        pupil = tracker.get_slot("pupil")
+        if not pupil:
+            return {}
+        step = await asyncio.to_thread(_step, first_day.choose_days, turn.asker, pupil, text)
+        if step.value is None and tracker.get_slot("requested_slot") is None:
+            return {}  # nothing in the first message: the form will ask
+        return self._apply(step, "absence_days", dispatcher, ask_again=True)
+
+    async def extract_absence_scope(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        text = (tracker.latest_message.get("text") or "").lower()
+        for pattern, scope in SCOPE_WORDS:
+            if pattern.search(text):
+                return {"absence_scope": scope}
+        return {}
+
+    async def extract_report_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if tracker.get_slot("requested_slot") != "report_confirmed":
+            return {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "affirm":
+            return {"report_confirmed": True}
+        if intent == "deny":
+            return {"report_confirmed": False}
+        return {}
+
+    async def validate_absence_scope(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict:
+        return {"absence_scope": value if value in first_day.SCOPES else None}
+
+    async def validate_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: dict) -> dict:
+        return {"reason": value if value in {r.value for r in first_day.REASONS} else None}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "share_health_details":
+            # Never kept: answer kindly, ask the same question again.
+            turn = read_turn(tracker)
+            render(await asyncio.to_thread(_health, turn), dispatcher)
+            return [SlotSet(tracker.get_slot("requested_slot") or "absence_scope", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def _apply(step: first_day.Step, slot: str, dispatcher: CollectingDispatcher, ask_again: bool) -> dict:
+        render(step.reply, dispatcher)
+        if step.stop:
+            return {slot: None, "requested_slot": None}
+        if step.value is None:
+            return {slot: None} if ask_again else {}
+        return {slot: step.value}
+
+
+def _health(turn: Turn) -> Reply:
+    with session_scope() as session:
+        return first_day.free_text_health(session, turn.asker)
+
+
+class ActionAskPupil(CoreAction):
+    action_name = "action_ask_pupil"
+
+    def answer(self, turn: Turn) -> Reply:
+        with session_scope() as session:
+            step = first_day.choose_child(session, turn.asker, None)
+        return step.reply
+
+
+class ActionAskAbsenceDays(CoreAction):
+    action_name = "action_ask_absence_days"
+
+    def answer(self, turn: Turn) -> Reply:
+        return first_day.ask_days(turn.lang)
+
+
+class ActionAskAbsenceScope(CoreAction):
+    action_name = "action_ask_absence_scope"
+
+    def answer(self, turn: Turn) -> Reply:
+        return first_day.ask_scope(turn.lang)
+
+
+class ActionAskReason(CoreAction):
+    action_name = "action_ask_reason"
+
+    def answer(self, turn: Turn) -> Reply:
+        return first_day.ask_reason(turn.lang)
+
+
+class ActionAskReportConfirmed(CoreAction):
+    action_name = "action_ask_report_confirmed"
+
+    def answer(self, turn: Turn) -> Reply:
+        s = turn.slots
+        return first_day.summary(turn.asker, s["pupil"], s["absence_days"], s["absence_scope"], s["reason"])
+
+
+class ActionSubmitAbsenceReport(CoreAction):
+    action_name = "action_submit_absence_report"
+
+    def answer(self, turn: Turn) -> Reply:
+        s = turn.slots
+        reply = Reply(slots={slot: None for slot in FORM_SLOTS})
+        if s.get("report_confirmed") is True and all(s.get(k) for k in FORM_SLOTS[:4]):
+            with session_scope() as session:
+                stored = first_day.store(session, turn.asker, s["pupil"], s["absence_days"], s["absence_scope"],
+                                         s["reason"])
+            reply.messages.extend(stored.messages)
+        elif s.get("report_confirmed") is False:
+            reply.messages.extend(first_day.not_sent(turn.lang).messages)
+        return reply
+
+
+class ActionChangeReport(CoreAction):
+    action_name = "action_change_report"
+
+    def answer(self, turn: Turn) -> Reply:
+        with session_scope() as session:
+            return first_day.change(session, turn.asker, turn.entity("pupil"))
+
+
+class ActionCancelReport(CoreAction):
+    action_name = "action_cancel_report"
+
+    def answer(self, turn: Turn) -> Reply:
+        with session_scope() as session:
+            return first_day.withdraw(session, turn.asker, turn.entity("pupil"))
+
+
+class ActionHealthDetails(CoreAction):
+    action_name = "action_health_details"
+
+    def answer(self, turn: Turn) -> Reply:
+        return _health(turn)
