@@ -240,3 +240,28 @@ async def test_the_fake_api_refuses_what_telegram_refuses(app, fake_api):
         await app.bot.send_message(999, "x")
     with pytest.raises(BadRequest, match="(?i)query id is invalid"):
         await app.bot.answer_callback_query("12345")
+
+
+def test_the_morning_job_is_scheduled_daily_at_the_configured_oslo_time(fake_api):
+    from datetime import time
+
+    from bot.config import ConfigError, load_config, parse_time
+    from naervaer.clock import OSLO
+    from naervaer.settings import load_settings
+
+    assert parse_time("9.30") == time(9, 30, tzinfo=OSLO)
+    with pytest.raises(ConfigError):
+        parse_time("25:00")
+    app = build_application(make_config(fake_api, digest_time=time(7, 45, tzinfo=OSLO)),
+                            request=FakeRequest(fake_api))
+    job = app.job_queue.jobs()[0]
+    assert job.name == "morning"
+    trigger = job.trigger
+    assert str(trigger.timezone) == "Europe/Oslo" and "hour='7'" in str(trigger) and "minute='45'" in str(trigger)
+    env = {"TELEGRAM_BOT_TOKEN": "1:x", "NAERVAER_PSEUDONYM_KEY": "k" * 40, "NAERVAER_DIGEST_TIME": "08:15",
+           "NAERVAER_TELEGRAM_WEBHOOK_URL": "https://x.example/telegram"}
+    with pytest.raises(ConfigError, match="SECRET"):
+        load_config(load_settings(), env)
+    config = load_config(load_settings(), {**env, "NAERVAER_TELEGRAM_WEBHOOK_SECRET": "abc_DEF-1"})
+    assert config.webhook_mode and config.digest_time == time(8, 15, tzinfo=OSLO)
+    assert "1:x" not in repr(config)
