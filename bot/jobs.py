@@ -137,6 +137,11 @@ async def send_morning(app: Application, on: date | None = None) -> dict[str, in
     """Everything the morning job sends; each part on its own, so one failing does not stop the others."""
     on = on or clock.today()
     counts: dict[str, int] = {}
+    svc: BotServices = app.bot_data["services"]
+    try:
+        counts["pruned_chats"] = await svc.unit(store.prune_orphans)
+    except Exception as error:  # noqa: BLE001
+        log.error("pruning stored chats failed: %s", type(error).__name__)
     for name, part in (("digest", send_digest), ("reminders", send_reminders),
                        ("threshold_notices", send_threshold_notices)):
         try:

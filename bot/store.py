@@ -96,6 +96,12 @@ def forget(session: Session, sender_id: str) -> bool:
     return bool(linked or chats)
 
 
+def prune_orphans(session: Session) -> int:
+    """Delete stored chat ids whose link is gone (``naervaer unlink``, or the purge of people who left)."""
+    linked = select(ChatIdentity.sender_id)
+    return session.execute(delete(TelegramChat).where(TelegramChat.sender_id.not_in(linked))).rowcount or 0
+
+
 def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """The Telegram chats of these people (a person may have linked more than one Telegram account)."""
     ids = list(set(person_ids))

@@ -201,7 +201,7 @@ def test_the_morning_digest_reaches_the_right_teacher_and_no_one_else(stack, tel
 def test_the_whole_morning_job_runs_on_a_pinned_date(stack, telegram):
     api, live = telegram
     counts = live.call(send_morning(live.app, TODAY))
-    assert set(counts) == {"digest", "reminders", "threshold_notices"}
+    assert set(counts) == {"pruned_chats", "digest", "reminders", "threshold_notices"}
 
 
 def test_group_messages_get_no_answer_and_the_bot_leaves_groups(stack, telegram):

@@ -265,3 +265,19 @@ def test_the_morning_job_is_scheduled_daily_at_the_configured_oslo_time(fake_api
     config = load_config(load_settings(), {**env, "NAERVAER_TELEGRAM_WEBHOOK_SECRET": "abc_DEF-1"})
     assert config.webhook_mode and config.digest_time == time(8, 15, tzinfo=OSLO)
     assert "1:x" not in repr(config)
+
+
+async def test_chat_ids_of_unlinked_senders_are_pruned(app, fake_api, demo_engine):
+    from naervaer.identity import forget_sender
+
+    code = invite_for(demo_engine, "Kari", "Hansen")
+    await feed(app, fake_api.private_text(PARENT, f"/start {code}"))
+    with session_scope(demo_engine) as s:
+        forget_sender(s, sender_of(PARENT))  # e.g. `naervaer unlink`, or the purge of people who left
+    from bot.jobs import send_morning
+    from tests.helpers import TODAY
+
+    counts = await send_morning(app, TODAY)
+    assert counts["pruned_chats"] == 1
+    with session_scope(demo_engine) as s:
+        assert s.scalar(select(func.count()).select_from(TelegramChat)) == 0
