@@ -99,3 +99,22 @@ def run(settings: Settings | None = None, *, engine: Engine | None = None) -> No
     else:
         log.info("Telegram bot: long polling")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def start_in_background(settings: Settings, env: dict[str, str] | None = None):  # noqa: ANN201
+    """``python -m bot`` as a child process beside the servers (for `naervaer demo` / `serve` when
+    TELEGRAM_BOT_TOKEN is set). Returns a ``naervaer.services.Child``: ``.stop()`` ends it (SIGTERM, which
+    python-telegram-bot turns into a clean shutdown). Its log is ``var/logs/telegram.log``."""
+    import os
+    import sys
+
+    from naervaer import services
+    from naervaer.settings import PROJECT_ROOT
+
+    child_env = dict(os.environ if env is None else env)
+    child_env.update(NAERVAER_RASA_PORT=str(settings.rasa_port), DATABASE_URL=settings.database_url,
+                     NAERVAER_VAR_DIR=str(settings.var_dir), NAERVAER_LOG_LEVEL=settings.log_level,
+                     PYTHONPATH=str(PROJECT_ROOT))
+    if not child_env.get("TELEGRAM_BOT_TOKEN"):
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return services._spawn("telegram", [sys.executable, "-m", "bot"], child_env, settings.var_dir / "logs")

@@ -76,6 +76,7 @@ class FakeBotApi:
         self.messages: dict[int, dict] = {}
         self.webhook: dict[str, Any] = {"url": ""}
         self.left_chats: list[int] = []
+        self.polls = 0  # getUpdates calls (not in `calls`: there are many)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1001)
         self._query_ids = itertools.count(5001)
@@ -256,6 +257,8 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         deadline = time.monotonic() + timeout
         with self.lock:
+            self.polls += 1
+            self.lock.notify_all()
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             while not self.updates and time.monotonic() < deadline:
                 self.lock.wait(max(0.0, deadline - time.monotonic()))
@@ -343,6 +346,17 @@ class FakeBotApi:
             return sorted(msgs, key=lambda m: m["message_id"])[:n] if len(msgs) >= n else None
         return self.wait_for(found, timeout, f"{n} message(s) to chat {chat_id}")
 
+    def wait_for_reply(self, chat_id: int, after: int, n: int = 1, quiet: float = 0.8, timeout: float = 60.0
+                       ) -> list[dict]:
+        """Like ``wait_for_messages``, then until nothing more comes for ``quiet`` seconds: the whole reply."""
+        got = self.wait_for_messages(chat_id, after, n, timeout)
+        while True:
+            time.sleep(quiet)
+            more = [m for m in self.messages.values() if m["chat"]["id"] == chat_id and m["message_id"] > after]
+            if len(more) == len(got):
+                return got
+            got = sorted(more, key=lambda m: m["message_id"])
+
     def last_message_id(self) -> int:
         with self.lock:
             return max([*self.messages, 0])
@@ -409,7 +423,10 @@ class FakeTelegramServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the bot stopped during a long poll
+                    pass
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass
