@@ -3,7 +3,7 @@ SHELL := /bin/bash
 APP := .venv/bin
 AS ?= parent
 
-.PHONY: demo test test-core setup i18n i18n-extract bench clean
+.PHONY: demo test test-core setup i18n i18n-extract bench clean evaluate
 
 demo: setup ## Set up what is missing, seed the demo store, train if needed, start both servers, chat as $(AS)
 	$(APP)/naervaer demo --as $(AS)
@@ -27,3 +27,6 @@ i18n-extract: ## After changing texts in the code: refresh the template and the 
 
 clean: ## Remove environments, models and local data
 	rm -rf .venv .venv-rasa models var
+
+evaluate: setup ## NLU figures: held-out set and cross-validation (F1 per intent and entity) -> var/nlu-eval, docs/nlu.md
+	$(APP)/python -m naervaer.nlu_eval
