@@ -61,8 +61,8 @@ class ValidateReportAbsenceForm(FormValidationAction):
         if not pupil:
             return {}
         step = await asyncio.to_thread(_step, first_day.choose_days, turn.asker, pupil, text)
-        if step.value is None and tracker.get_slot("requested_slot") is None:
-            return {}  # nothing in the first message: the form will ask
+        if not step.understood and tracker.get_slot("requested_slot") is None:
+            return {}  # no days in the first message: the form will ask
         return self._apply(step, "absence_days", dispatcher, ask_again=True)
 
     async def extract_absence_scope(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
@@ -71,6 +71,12 @@ class ValidateReportAbsenceForm(FormValidationAction):
             if pattern.search(text):
                 return {"absence_scope": scope}
         return {}
+
+    async def extract_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if tracker.get_slot("reason"):
+            return {}
+        found = first_day.reason_in(tracker.latest_message.get("text") or "")
+        return {"reason": found} if found else {}
 
     async def extract_report_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         if tracker.get_slot("requested_slot") != "report_confirmed":

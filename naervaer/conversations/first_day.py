@@ -5,6 +5,7 @@ first-day contact) and what the school's guide expects of the home next.
 Each step is a function of plain values, so the dialogue layer (a Rasa form) stays thin."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -62,6 +63,7 @@ class Step:
     value: object = None
     reply: Reply = field(default_factory=Reply)
     stop: bool = False  # end the flow (the reply says why)
+    understood: bool = True  # False when the message held nothing this step could read
 
 
 def _children(session: Session, viewer: Person, today: date) -> list[Pupil]:
@@ -125,7 +127,7 @@ def choose_days(session: Session, asker: Asker, pupil_name: str, text: str | Non
     days = parse_days(text, asker.today)
     if not days:
         return Step(reply=Reply().say(t(lang, "I didn't catch which days. Write for example \"i dag\", "
-                                              "\"i morgen\" or \"fra mandag til onsdag\".")))
+                                              "\"i morgen\" or \"fra mandag til onsdag\".")), understood=False)
     if min(days) < asker.today - PAST_LIMIT:
         return Step(reply=Reply().say(t(lang, "That is more than a week ago. Absence that far back is registered by "
                                               "the school: please contact the contact teacher.")))
@@ -143,6 +145,16 @@ def choose_days(session: Session, asker: Asker, pupil_name: str, text: str | Non
     if skipped and len(days) <= 7:
         reply.say(t(lang, "{days} is not a school day, so I leave it out.", days=_list_days(skipped, lang)))
     return Step(value=[d.isoformat() for d in school_days], reply=reply)
+
+
+def reason_in(text: str) -> str | None:
+    """A reason category named in a message ("syk", "sjuk", "tannlege"), using the import's words."""
+    from naervaer.imports.values import REASONS as WORDS
+
+    for word in re.findall(r"\w+", text.lower()):
+        if word in WORDS:
+            return WORDS[word].value
+    return None
 
 
 def ask_days(lang: str) -> Reply:
