@@ -116,3 +116,18 @@ def test_help_depends_on_the_role(demo_engine):
     assert "melde fravær første dag" in parent[0]["text"]
     assert "logge kontakt med hjemmet" in teacher[0]["text"]
     assert [b["title"] for b in teacher[0]["buttons"]] == ["Bokmål", "Nynorsk", "English"]
+
+
+@pytest.mark.parametrize(("text", "previous", "expected"), [
+    ("og på nivå 2?", "nb", "nb"),          # lingua leans nynorsk here; nothing in it says so
+    ("og på nivå 2?", "nn", "nn"),
+    ("kva gjer ppt?", "nb", "nn"),
+    ("hva gjør ppt?", "nn", "nb"),
+    ("i want to talk to a person", "nb", "en"),
+    ("hvilke elever har bekymringsfullt fravær nå?", "nn", "nb"),
+    ("kva gjer eg no med eirik", "nb", "nn"),
+])
+def test_the_message_language(text, previous, expected):
+    from actions.turn import message_language
+
+    assert message_language(text, previous) == expected
