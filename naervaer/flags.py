@@ -135,3 +135,7 @@ def pupil_flag_history(session: Session, pupil_id: int, on: date, days_back: int
             break
         first = day
     return today_flags, first
+
+
+def pupil_events(session: Session, pupil_id: int, since: date, on: date) -> list[AbsenceEvent]:
+    return _events(session, [pupil_id], since, on).get(pupil_id, [])

@@ -38,15 +38,19 @@ find_python_app() {
 
 stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
-ensure_env() { # dir python stamp-sources... -- pip-args...
-  local dir=$1 py=$2; shift 2
+ensure_env() { # mode dir python stamp-sources... -- pip-args...
+  # mode "update": install the changed definition into the existing environment (the app's ranges
+  # allow that); mode "fresh": rebuild from nothing (the Rasa engine's exact pins must not mix).
+  local mode=$1 dir=$2 py=$3; shift 3
   local sources=() ; while [ "$1" != "--" ]; do sources+=("$1"); shift; done; shift
   local want; want=$(stamp_of "${sources[@]}")
   if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then return; fi
   local t0=$SECONDS
   say "building $dir with $("$py" --version 2>&1) ($*)"
-  rm -rf "$dir"
-  "$py" -m venv "$dir"
+  if [ "$mode" = fresh ] || [ ! -x "$dir/bin/python" ]; then
+    rm -rf "$dir"
+    "$py" -m venv "$dir"
+  fi
   "$dir/bin/python" -m pip install --progress-bar on --upgrade pip >/dev/null
   "$dir/bin/python" -m pip install --progress-bar on "$@"
   echo "$want" > "$dir/.stamp"
@@ -61,7 +65,7 @@ if [ "$want" = all ] || [ "$want" = app ]; then
     say "Install it (e.g. 'pyenv install 3.11' or your system's python3.11 package) or set APP_PYTHON=/path/to/python3.11."
     exit 1
   fi
-  ensure_env .venv "$APP_PY" pyproject.toml -- -e '.[dev]'
+  ensure_env update .venv "$APP_PY" pyproject.toml -- -e '.[dev]'
 fi
 
 if [ "$want" = all ] || [ "$want" = rasa ]; then
@@ -72,5 +76,5 @@ if [ "$want" = all ] || [ "$want" = rasa ]; then
     exit 1
   fi
   say "installing the Rasa engine takes about 3 minutes and 2.7 GB on first run"
-  ensure_env .venv-rasa "$RASA_PY" requirements-rasa.txt requirements-rasa.lock -- -r requirements-rasa.txt
+  ensure_env fresh .venv-rasa "$RASA_PY" requirements-rasa.txt requirements-rasa.lock -- -r requirements-rasa.txt
 fi

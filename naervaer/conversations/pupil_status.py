@@ -1,7 +1,8 @@
 """'Hva nå med Ida?' — a pupil's status against the school's guide, for staff allowed to see it."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,12 @@ from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
 from naervaer.i18n import N_, format_day, t, tn
 from naervaer.models import AuditAction
 from naervaer.pupil_lookup import find_pupils
-from naervaer.replies import Button, Reply
+from naervaer.charts import WEEKS, absence_chart
+from naervaer.flags import pupil_events
+from naervaer.models import ClassGroup
+from naervaer.replies import Button, Message, Reply
+from naervaer.school_calendars import calendar_for
+from naervaer.settings import load_settings
 from naervaer.rules.explain import explain
 
 ROLES = {
@@ -87,4 +93,16 @@ def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
     pupil = lookup.found
     status = pupil_status(session, pupil, asker.today)
     audit(session, viewer, pupil, AuditAction.READ, "pupil_status")
-    return Reply(slots={"pupil": pupil.person.full_name}).say(render(status, lang))
+    reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, lang))
+    reply.messages.append(Message(image=str(chart(session, status, lang))))
+    return reply
+
+
+def chart(session: Session, status: PupilStatus, lang: str) -> Path:
+    """The 15-week chart of the pupil's absence with the guide's verdict per week."""
+    since = status.on - timedelta(weeks=WEEKS + 16)  # the longest windows reach ~15 weeks further back
+    events = pupil_events(session, status.pupil.id, since, status.on)
+    group = session.get(ClassGroup, status.pupil.class_group_id)
+    path = load_settings().var_dir / "charts" / f"pupil-{status.pupil.id}-{status.on.isoformat()}-{lang}.png"
+    return absence_chart(events, status.guide, group.level, calendar_for(status.school.code, status.on), status.on,
+                         status.pupil.person.given_name, lang, path)
