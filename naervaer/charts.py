@@ -15,10 +15,11 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from naervaer.absence import AbsenceEvent, AbsenceKind, SchoolLevel  # noqa: E402
 from naervaer.calendar import SchoolCalendar  # noqa: E402
 from naervaer.guides.schema import Guide  # noqa: E402
-from naervaer.i18n import t  # noqa: E402
+from naervaer.i18n import N_, t  # noqa: E402
 from naervaer.rules.engine import evaluate  # noqa: E402
 
 WEEKS = 15
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"))
 # 0 school day, 1 late / left early, 2 hour absence, 3 whole day, 4 no school
 COLOURS = ListedColormap(["#f2f2f2", "#f6d365", "#f08a24", "#c0392b", "#ffffff"])
 
@@ -43,7 +44,7 @@ def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, 
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 3.6), height_ratios=[5, 1], sharex=True)
     top.imshow(grid, cmap=COLOURS, vmin=0, vmax=4, aspect="auto")
-    top.set_yticks(range(5), [t(lang, d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri")])
+    top.set_yticks(range(5), [t(lang, d) for d in WEEKDAYS])
     top.set_title(t(lang, "{name}: absence over the last 15 weeks", name=first_name), fontsize=11)
     bottom.imshow([flagged_weeks], cmap=ListedColormap(["#ffffff", "#8e44ad"]), vmin=0, vmax=1, aspect="auto")
     bottom.set_yticks([0], [t(lang, "Worrying")])
