@@ -11,7 +11,6 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from datetime import timezone
 
 import httpx
 import pytest
@@ -23,7 +22,7 @@ from bot.main import ALLOWED_UPDATES, build_application
 from naervaer.absence import AbsenceKind
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
-from naervaer.models import AbsenceRecord, Channel, Contact, Person, Pupil
+from naervaer.models import AbsenceRecord, Channel, Contact, ContactMethod, Initiator, Person, Pupil
 from naervaer.settings import PROJECT_ROOT
 from tests.bot.conftest import make_config, sender_of
 from tests.bot.fake_telegram import Event, FakeBotApi, FakeTelegramServer
@@ -90,13 +89,13 @@ def say(api: FakeBotApi, user: int, text: str, n: int = 1) -> list[dict]:
     """A user writes; returns the bot's next `n` messages to them."""
     after = api.last_message_id()
     api.private_text(user, text, first_name=NAMES[user])
-    return api.wait_for_messages(user, after, n)
+    return api.wait_for_reply(user, after, n)
 
 
 def press(api: FakeBotApi, user: int, message: dict, button: str, n: int = 1) -> list[dict]:
     after = api.last_message_id()
     api.press(user, message, button)
-    return api.wait_for_messages(user, after, n)
+    return api.wait_for_reply(user, after, n)
 
 
 def link(engine, api: FakeBotApi, user: int, given: str, family: str) -> None:  # noqa: ANN001
@@ -142,7 +141,7 @@ def update_docs(section: str, text: str) -> None:
     DOCS.write_text(f"{head}{start}\n```text\n{text}\n```\n{end}{tail}", encoding="utf-8")
 
 
-def test_parent_links_with_an_invite_and_asks_about_absence(stack, telegram):
+def test_parent_links_with_an_invite_asks_about_absence_and_reports_with_buttons(stack, telegram):
     api, _ = telegram
     first = len(api.events)
     with session_scope(stack.engine) as s:
@@ -155,7 +154,32 @@ def test_parent_links_with_an_invite_and_asks_about_absence(stack, telegram):
     assert answer.startswith("Siden 1. august har Ida hatt dette fraværet:")
     with session_scope(stack.engine) as s:  # Rasa knew the parent only by the pseudonym
         assert store.profile(s, sender_of(KARI)).given_name == "Kari"
+
+    # The first-day report (issue 6's flow), answered with the inline buttons.
+    question = say(api, KARI, "Ida er syk i dag")[0]
+    assert "Hele dagen, eller en del av den?" in question["text"]
+    confirm = press(api, KARI, question, button_starting(question, "Hele dagen"))[0]
+    assert "Stemmer det?" in confirm["text"]
+    assert ida_today(stack.engine) == []  # nothing stored before the confirmation
+    thanks = press(api, KARI, confirm, button_starting(confirm, "Ja"))
+    assert "Takk, skolen vet nå at Ida er borte" in "\n".join(m.get("text", "") for m in thanks)
+    assert "Marte Lie" in "\n".join(m.get("text", "") for m in thanks)  # the contact teacher is named
+    [stored] = ida_today(stack.engine)
+    assert (stored.announced_by_home, stored.channel) == (True, Channel.CHAT)
     update_docs("parent", transcript(api, api.events[first:]))
+
+
+def button_starting(message: dict, start: str) -> str:
+    return next(b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"].startswith(start))
+
+
+def ida_today(engine) -> list[AbsenceRecord]:  # noqa: ANN001
+    with session_scope(engine) as s:
+        return list(s.scalars(select(AbsenceRecord).join(Pupil, Pupil.id == AbsenceRecord.pupil_id)
+                              .join(Person, Person.id == Pupil.person_id)
+                              .where(Person.given_name == "Ida", Person.family_name == "Hansen",
+                                     AbsenceRecord.on == TODAY)))
 
 
 def test_teacher_picks_one_of_two_idas_with_an_inline_button(stack, telegram):
@@ -193,8 +217,15 @@ def test_the_morning_digest_reaches_the_right_teacher_and_no_one_else(stack, tel
 
     # The button sends `/log_contact{"pupil":"Eirik Berg","contact_kind":"phone"}` to Rasa (issue 6 logs it).
     message = api.messages[max(m for m, v in api.messages.items() if v["chat"]["id"] == MARTE)]
-    reply = press(api, MARTE, message, "Registrer samtale: Eirik Berg")[0]["text"]
-    assert reply  # the log-contact flow's answer, or the short "can't answer, call the school" message
+    reply = press(api, MARTE, message, "Registrer samtale: Eirik Berg")[-1]
+    assert reply["text"].startswith("Hvilken foresatt")
+    guardian = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row][0]
+    reply = press(api, MARTE, reply, guardian)[-1]  # which guardian, then: did you reach them?
+    reply = press(api, MARTE, reply, button_starting(reply, "Ja"))
+    assert "Logget: telefonsamtale med" in "\n".join(m.get("text", "") for m in reply)
+    with session_scope(stack.engine) as s:
+        [call] = s.scalars(select(Contact).where(Contact.pupil_id == eirik.id)).all()
+        assert (call.method, call.initiated_by, call.reached) == (ContactMethod.PHONE, Initiator.SCHOOL, True)
     update_docs("digest", transcript(api, api.events[first:]))
 
 
