@@ -113,6 +113,15 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await forward(update, context, sender, text)
 
 
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pictures, voice, files, stickers: not read, not stored, not passed on."""
+    svc = services(context)
+    lang, _ = await _lang_of(svc, svc.sender_id(update.effective_user.id), update)
+    await update.effective_message.reply_text(t(
+        lang, "I can only read text. Please write your question; don't send pictures of papers or "
+              "health information here, the school will tell you where to hand them in."))
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     chat = update.effective_chat

@@ -55,11 +55,12 @@ def build_application(config: BotConfig, *, engine: Engine | None = None, reques
     app = builder.build()
     app.bot_data["services"] = BotServices(config=config, engine=engine)
 
-    private = filters.ChatType.PRIVATE
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # new messages; edits are not answered
     app.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     app.add_handler(CommandHandler(list(FORGET_COMMANDS), handlers.on_forget, filters=private))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_text))  # typed intents, /hjelp ...
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_other))
     app.add_handler(CallbackQueryHandler(handlers.on_button))  # checks the chat type itself
     app.add_handler(ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(handlers.on_error)

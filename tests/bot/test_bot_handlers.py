@@ -281,3 +281,76 @@ async def test_chat_ids_of_unlinked_senders_are_pruned(app, fake_api, demo_engin
     assert counts["pruned_chats"] == 1
     with session_scope(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(TelegramChat)) == 0
+
+
+async def test_pictures_are_not_read_and_edits_not_answered(app, fake_api, rasa):
+    update = fake_api.private_text(PARENT, "x")
+    message = update["message"]
+    del message["text"]
+    message["photo"] = [{"file_id": "f", "file_unique_id": "u", "width": 10, "height": 10}]
+    await feed(app, update)
+    assert texts(fake_api, PARENT)[-1].startswith("Jeg kan bare lese tekst.")
+    edited = fake_api.private_text(PARENT, "hvor mye fravær har ida?")
+    edited["edited_message"] = edited.pop("message")
+    await feed(app, edited)
+    assert rasa.received == [] and len(texts(fake_api, PARENT)) == 1
+
+
+async def _link(app, fake_api, engine, user_id: int, given: str, family: str) -> None:
+    await feed(app, fake_api.private_text(user_id, f"/start {invite_for(engine, given, family)}"))
+    assert texts(fake_api, user_id)[-1].startswith(f"Velkommen, {given}!")
+
+
+async def test_meeting_reminders_reach_linked_participants_in_their_language(app, fake_api, demo_engine):
+    from datetime import datetime, time, timezone
+
+    from bot.jobs import send_reminders
+    from naervaer.clock import OSLO
+    from naervaer.models import Meeting, MeetingKind, MeetingParticipant, Pupil
+    from tests.helpers import TODAY
+
+    MARTE = 600001
+    await _link(app, fake_api, demo_engine, PARENT, "Kari", "Hansen")
+    await _link(app, fake_api, demo_engine, MARTE, "Marte", "Lie")
+    with session_scope(demo_engine) as s:
+        kari = s.scalars(select(Person).where(Person.given_name == "Kari")).first()
+        kari.language = "nn"
+        marte = s.scalars(select(Person).where(Person.given_name == "Marte")).first()
+        ida = s.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id).where(Person.given_name == "Ida",
+                                                                                        Person.family_name == "Hansen"))
+        meeting = Meeting(pupil_id=ida.id, kind=MeetingKind.NAERVAERSMOTE, place="Møterom 1",
+                          starts_at=datetime.combine(TODAY + timedelta(days=1), time(10), OSLO).astimezone(timezone.utc))
+        meeting.participants = [MeetingParticipant(person_id=kari.id, role="home"),
+                                MeetingParticipant(person_id=marte.id, role="contact_teacher")]
+        s.add(meeting)
+    assert await send_reminders(app, TODAY) == 2
+    assert texts(fake_api, MARTE)[-1] == ("Påminnelse: nærværsmøte om Ida, tirsdag 24. november kl. 10.00.\n"
+                                          "Sted: Møterom 1")
+    assert texts(fake_api, PARENT)[-1].startswith("Påminning: nærværsmøte om Ida, tysdag 24. november kl. 10.00.")
+    assert await send_reminders(app, TODAY - timedelta(days=1)) == 0  # Sunday: no school, no reminders
+
+
+async def test_a_newly_crossed_threshold_is_noticed_once_with_the_explanation(app, fake_api, demo_engine):
+    pytest.importorskip("naervaer.flags")
+    from sqlalchemy import delete
+
+    from bot.jobs import send_threshold_notices
+    from naervaer.absence import AbsenceKind
+    from naervaer.models import AbsenceRecord, Channel, Pupil
+    from tests.helpers import TODAY
+
+    MARTE = 600001
+    await _link(app, fake_api, demo_engine, MARTE, "Marte", "Lie")
+    with session_scope(demo_engine) as s:
+        eirik = s.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
+                         .where(Person.given_name == "Eirik", Person.family_name == "Berg"))
+        s.execute(delete(AbsenceRecord).where(AbsenceRecord.pupil_id == eirik.id))
+        for days_back in (5, 4, 3, 0):  # three days last week, the fourth today: more than three in a month
+            s.add(AbsenceRecord(pupil_id=eirik.id, on=TODAY - timedelta(days=days_back), kind=AbsenceKind.DAY,
+                                channel=Channel.IMPORT))
+    assert await send_threshold_notices(app, TODAY) >= 1
+    notice = next(m for m in texts(fake_api, MARTE) if m.startswith("Eirik Berg har passert en grense"))
+    assert "Eirik har vært borte 4 hele dager" in notice
+    before = len(texts(fake_api, MARTE))
+    await send_threshold_notices(app, TODAY)
+    assert len(texts(fake_api, MARTE)) == before  # not again
