@@ -39,6 +39,9 @@ def configure_logging(level: str = "INFO") -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot logs the parameters of every call (message texts) at DEBUG.
+    if logging.getLogger().getEffectiveLevel() < logging.INFO:
+        logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 def build_application(config: BotConfig, *, engine: Engine | None = None, request: BaseRequest | None = None,
