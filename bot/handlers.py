@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 
 # What an invite code looks like (secrets.token_urlsafe(32) is 43 characters; a deep link allows 64).
 CODE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-PRIVATE_CHATS = (ChatType.PRIVATE,)
 
 
 def _tg_lang(update: Update) -> str:

@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 from bot import handlers, jobs
 from bot.config import BotConfig, load_config
 from bot.services import BotServices
+from bot.updates import PerChatOrder
 from naervaer.i18n import t
 from naervaer.settings import Settings, load_settings
 
@@ -48,7 +49,8 @@ def build_application(config: BotConfig, *, engine: Engine | None = None, reques
                       get_updates_request: BaseRequest | None = None, rate_limit: bool = True,
                       schedule: bool = True) -> Application:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    builder = Application.builder().token(config.token).post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = (Application.builder().token(config.token).post_init(_post_init).post_shutdown(_post_shutdown)
+               .concurrent_updates(PerChatOrder(64)))
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     if config.api_base_url:

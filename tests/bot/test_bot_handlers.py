@@ -354,3 +354,27 @@ async def test_a_newly_crossed_threshold_is_noticed_once_with_the_explanation(ap
     before = len(texts(fake_api, MARTE))
     await send_threshold_notices(app, TODAY)
     assert len(texts(fake_api, MARTE)) == before  # not again
+
+
+async def test_updates_of_one_chat_stay_in_order_while_chats_run_side_by_side():
+    import asyncio
+
+    from bot.updates import PerChatOrder
+
+    processor = PerChatOrder(8)
+    log: list[str] = []
+
+    def update(chat_id: int) -> Update:
+        return Update.de_json({"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "x",
+                                                           "chat": {"id": chat_id, "type": "private"}}}, None)
+
+    async def work(name: str, delay: float) -> None:
+        log.append(f"{name} start")
+        await asyncio.sleep(delay)
+        log.append(f"{name} end")
+
+    await asyncio.gather(processor.process_update(update(1), work("a1", 0.05)),
+                         processor.process_update(update(1), work("a2", 0.0)),
+                         processor.process_update(update(2), work("b1", 0.0)))
+    assert log.index("a1 end") < log.index("a2 start")  # same chat: in order
+    assert log.index("b1 end") < log.index("a1 end")    # another chat did not wait
