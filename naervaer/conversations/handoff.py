@@ -35,12 +35,12 @@ def contact_lines(session: Session, asker: Asker) -> list[str] | None:
         return None
     lines: list[str] = []
     schools: list[School] = []
-    children = session.scalars(
-        select(Pupil).join(Guardianship, Guardianship.pupil_id == Pupil.id)
-        .where(Guardianship.guardian_id == person.id, Guardianship.parental_responsibility.is_(True))
-        .order_by(Pupil.id)).all()
-    for child in children:
-        teacher = _contact_teacher(session, child)
+    guardianships = session.scalars(
+        select(Guardianship).where(Guardianship.guardian_id == person.id).order_by(Guardianship.pupil_id)).all()
+    for guardianship in guardianships:
+        child = guardianship.pupil
+        # The school's number is public; the contact teacher's only for those with parental responsibility.
+        teacher = _contact_teacher(session, child) if guardianship.parental_responsibility else None
         if teacher is not None:
             if teacher.phone:
                 lines.append(t(lang, "{child}'s contact teacher is {teacher}, phone {phone}.",

@@ -131,3 +131,10 @@ def test_the_message_language(text, previous, expected):
     from actions.turn import message_language
 
     assert message_language(text, previous) == expected
+
+
+def test_a_father_without_parental_responsibility_gets_the_school_not_the_teacher(demo_engine):
+    messages, _ = run(ActionAskHuman(), tracker("demo-parent-noresp", "kan jeg snakke med noen", "ask_human",
+                                                language="nb"))
+    assert "Jevnaker demoskole: telefon 61 31 00 00." in messages[0]["text"]
+    assert "Marte Lie" not in messages[0]["text"]
