@@ -48,6 +48,13 @@ class ValidateReportAbsenceForm(FormValidationAction):
         step = await asyncio.to_thread(_step, first_day.choose_child, turn.asker, name)
         return self._apply(step, "pupil", dispatcher, ask_again=name is not None)
 
+    async def validate_pupil(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict) -> dict:
+        """A name from the message or a button: only a child the sender may report for is kept."""
+        turn = read_turn(tracker)
+        step = await asyncio.to_thread(_step, first_day.choose_child, turn.asker, str(value))
+        return self._apply(step, "pupil", dispatcher, ask_again=True)
+
     async def extract_absence_days(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         turn = read_turn(tracker)
         text = turn.entity("date")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from naervaer.access import Permission, visible_pupils
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
 from naervaer.flags import evaluate_pupils
-from naervaer.i18n import format_day, t
+from naervaer.i18n import format_day, t, tn
 from naervaer.models import Pupil
 from naervaer.replies import Button, Reply
 from naervaer.rules.explain import explain
@@ -26,7 +26,8 @@ def answer(session: Session, asker: Asker) -> Reply:
     flagged = evaluate_pupils(session, Pupil.id.in_([p.id for p in allowed]), asker.today)
     if not flagged:
         return Reply().say(t(lang, "No pupil of yours has worrying absence on {day}.", day=format_day(asker.today, lang)))
-    reply = Reply().say(t(lang, "{n} pupils have worrying absence, most urgent first:", n=len(flagged)))
+    reply = Reply().say(tn(lang, "{n} pupil has worrying absence:", "{n} pupils have worrying absence, most urgent first:",
+                           len(flagged)))
     lines = [f"{i}. {p.given_name} {p.family_name} ({p.class_name}): {explain(p.flags[0], lang, p.given_name)}"
              for i, p in enumerate(flagged[:SHOWN], start=1)]
     reply.say("\n".join(lines), [Button(f"{p.given_name} {p.family_name}",

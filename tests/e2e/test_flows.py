@@ -200,3 +200,23 @@ def test_the_wrong_person_gets_no_pupil_data_and_changes_nothing(stack, sender, 
     for secret in ("hele dager", "Neste steg", "Logget", "Satt opp", "registrert borte"):
         assert secret not in reply
     assert counts() == before
+
+
+def test_a_parent_without_parental_responsibility_is_told_why_and_nothing_is_stored(stack):
+    ida = pupil_id(stack.engine, "Ida", "Hansen")
+    before = len(records(stack.engine, ida))
+    reply = texts(stack.chat.send("demo-parent-noresp", "Ida er syk i dag"))
+    assert "Bare foresatte med foreldreansvar kan melde fravær her" in reply
+    follow_up = texts(stack.chat.send("demo-parent-noresp", "/affirm"))
+    assert "Takk, skolen vet nå" not in follow_up
+    assert len(records(stack.engine, ida)) == before
+
+
+def test_an_adult_pupil_reports_for_themselves(stack):
+    jonas = pupil_id(stack.engine, "Jonas", "Aune")
+    reply = stack.chat.send("demo-pupil-adult", "jeg er syk i dag")
+    reply = press(stack, "demo-pupil-adult", reply, "Hele dagen")
+    reply = press(stack, "demo-pupil-adult", reply, "Ja")
+    assert "skolen vet nå at Jonas er borte mandag 23. november" in texts(reply)
+    [stored] = records(stack.engine, jonas, on=TODAY)
+    assert stored.announced_by_home
