@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -70,13 +71,31 @@ def train() -> None:
     typer.echo(f"Model: {model.name} ({time.monotonic() - started:.0f} s)")
 
 
+@contextmanager
+def _telegram_beside(settings):  # noqa: ANN001, ANN202
+    """The Telegram front end beside the servers, when TELEGRAM_BOT_TOKEN is set (docs/telegram.md)."""
+    import os
+
+    if not os.environ.get("TELEGRAM_BOT_TOKEN"):
+        yield None
+        return
+    from bot.main import start_in_background
+
+    child = start_in_background(settings)
+    typer.secho("The Telegram bot runs too (log: var/logs/telegram.log).", fg=typer.colors.YELLOW)
+    try:
+        yield child
+    finally:
+        child.stop()
+
+
 @app.command()
 def serve() -> None:
     """Start the action server and the Rasa server on loopback until Ctrl-C."""
     settings = load_settings()
     services.stop_on_signals()
     model = services.train(settings.models_dir)
-    with services.running_stack(settings, model):
+    with services.running_stack(settings, model), _telegram_beside(settings):
         typer.echo(f"Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook (Ctrl-C stops)")
         try:
             while True:
@@ -102,7 +121,7 @@ def run_demo(
     model = services.train(settings.models_dir)
     typer.secho("Starting the action server and the Rasa server (about 20 s) ...", fg=typer.colors.YELLOW)
     try:
-        with services.running_stack(settings, model):
+        with services.running_stack(settings, model), _telegram_beside(settings):
             chat(settings.rasa_url, demo.PERSONAS[persona], persona)
     except KeyboardInterrupt:
         pass
