@@ -17,12 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from bot import store
-from bot.jobs import send_digest, send_morning
+from bot.jobs import send_digest, send_morning, send_reminders
 from bot.main import ALLOWED_UPDATES, build_application
 from naervaer.absence import AbsenceKind
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
-from naervaer.models import AbsenceRecord, Channel, Contact, ContactMethod, Initiator, Person, Pupil
+from naervaer.models import (
+    AbsenceRecord, Channel, Contact, ContactMethod, Initiator, Meeting, MeetingKind, Person, Pupil,
+)
 from naervaer.settings import PROJECT_ROOT
 from tests.bot.conftest import make_config, sender_of
 from tests.bot.fake_telegram import Event, FakeBotApi, FakeTelegramServer
@@ -194,6 +196,30 @@ def test_teacher_picks_one_of_two_idas_with_an_inline_button(stack, telegram):
     chosen = press(api, MARTE, question, "Ida Haugland")[0]["text"]
     assert chosen.startswith("Siden 1. august har Ida hatt")
     assert len(api.sent(method="answerCallbackQuery")) == answered + 1
+
+
+def test_teacher_gets_the_status_with_a_chart_books_a_meeting_and_both_sides_are_reminded(stack, telegram):
+    api, live = telegram
+    link(stack.engine, api, MARTE, "Marte", "Lie")
+    link(stack.engine, api, KARI, "Kari", "Hansen")
+    photos = len(api.sent(MARTE, "sendPhoto"))
+    status = say(api, MARTE, "hva nå med Ida Hansen?")
+    assert re.search(r"Ida har vært borte \d+ hele dager", "\n".join(m.get("text", "") for m in status))
+    [chart] = api.sent(MARTE, "sendPhoto")[photos:]
+    filename, size = chart.files["photo"]  # uploaded as multipart, like Telegram wants a local file
+    assert filename.endswith(".png") and size > 1000
+
+    booked = say(api, MARTE, "sett opp nærværsmøte for Ida Hansen neste tirsdag kl 10")
+    assert "tirsdag 24. november kl. 10.00" in "\n".join(m.get("text", "") for m in booked)
+    with session_scope(stack.engine) as s:
+        meeting = s.scalars(select(Meeting).where(Meeting.kind == MeetingKind.NAERVAERSMOTE)).one()
+        participants = {p.person_id for p in meeting.participants}
+        linked = {store.profile(s, sender_of(u)).person_id: u for u in (MARTE, KARI)}
+    calls = len(api.calls)
+    assert live.call(send_reminders(live.app, TODAY)) == len(participants & set(linked))
+    reminded = {int(c.params["chat_id"]): c.params["text"] for c in api.calls[calls:] if c.method == "sendMessage"}
+    assert set(reminded) == {linked[p] for p in participants & set(linked)}
+    assert reminded[MARTE].startswith("Påminnelse: nærværsmøte om Ida, tirsdag 24. november kl. 10.00.")
 
 
 def test_the_morning_digest_reaches_the_right_teacher_and_no_one_else(stack, telegram):
