@@ -140,12 +140,20 @@ async def forward(update: Update, context: ContextTypes.DEFAULT_TYPE, sender: st
     """One turn through Rasa; on failure a short message with the school's phone number."""
     svc = services(context)
     chat_id = update.effective_chat.id
-    if chat_id not in svc.known_chats and await svc.unit(store.remember_chat, sender, chat_id):
-        svc.known_chats.add(chat_id)
+    if chat_id not in svc.known_chats:
+        try:
+            if await svc.unit(store.remember_chat, sender, chat_id):
+                svc.known_chats.add(chat_id)
+        except Exception as error:  # noqa: BLE001 - the answer matters more; tried again next message
+            log.error("could not store the chat id: %s", type(error).__name__)
     try:
         messages = await svc.rasa.send(sender, text)
     except RasaUnavailable:
-        profile = await svc.unit(store.profile, sender)
+        try:
+            profile = await svc.unit(store.profile, sender)
+        except Exception as error:  # noqa: BLE001 - the store may be what is down
+            log.error("could not look up the school's phone: %s", type(error).__name__)
+            profile = None
         fallback = profile.lang if profile and profile.lang else _tg_lang(update)
         lang = fallback if text.startswith("/") else detect_language(text, fallback=fallback)
         if profile and profile.school_phone:
@@ -182,3 +190,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             tb = tb.tb_next
         where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
     log.error("handling an update failed: %s%s", type(error).__name__, where)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        try:  # the user must never meet a silent bot
+            await context.bot.send_message(update.effective_chat.id, t(
+                _tg_lang(update), "Sorry, something went wrong on our side. Please try again in a little while, "
+                                  "or contact the school."))
+        except TelegramError:
+            pass

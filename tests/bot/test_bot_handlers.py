@@ -378,3 +378,19 @@ async def test_updates_of_one_chat_stay_in_order_while_chats_run_side_by_side():
                          processor.process_update(update(2), work("b1", 0.0)))
     assert log.index("a1 end") < log.index("a2 start")  # same chat: in order
     assert log.index("b1 end") < log.index("a1 end")    # another chat did not wait
+
+
+async def test_a_failing_store_still_gets_the_user_an_answer(app, fake_api, rasa, caplog):
+    services = app.bot_data["services"]
+
+    async def broken(*_args):
+        raise RuntimeError("database is down: secret details")
+
+    services.unit = broken
+    rasa.answer = httpx.ConnectError("refused")
+    await feed(app, fake_api.private_text(PARENT, "hvor mye fravær har ida?"))
+    assert texts(fake_api, PARENT)[-1] == ("Beklager, jeg kan ikke svare akkurat nå. Haster det, ta kontakt med "
+                                           "skolen.")
+    await feed(app, fake_api.private_text(PARENT, "/start"))  # the handler itself fails: the error handler answers
+    assert texts(fake_api, PARENT)[-1].startswith("Beklager, noe gikk galt")
+    assert "secret details" not in caplog.text and "RuntimeError" in caplog.text
