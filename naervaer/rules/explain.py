@@ -1,8 +1,8 @@
 """Plain explanations of a flag in Bokmål, Nynorsk and English.
 
-The sentence templates live in the small dict below (three languages side by side,
-so a change to one is seen next to the others); the rule text itself comes from the
-guide data. Dates and numbers are formatted by Babel for the language.
+The sentence templates are English msgids in the small dict below, translated through
+the gettext catalogs like every other text; the rule text itself comes from the guide data.
+Dates and numbers are formatted by Babel for the language.
 """
 from __future__ import annotations
 
@@ -10,43 +10,33 @@ from babel.dates import format_date, get_day_names
 from babel.numbers import format_decimal
 
 from naervaer.guides.loader import load_guide
+from naervaer.i18n import N_, t
 from naervaer.guides.schema import Guide, PatternKind, Unit
 from naervaer.rules.engine import Flag
 
 LANGS = ("nb", "nn", "en")
 
-_T: dict[str, dict[str, str]] = {
-    "pupil": {"nb": "Eleven", "nn": "Eleven", "en": "The pupil"},
-    "days": {"nb": "{who} har vært borte {n} hele dager", "nn": "{who} har vore borte {n} heile dagar",
-             "en": "{who} has been absent {n} whole days"},
-    "day": {"nb": "{who} har vært borte {n} hel dag", "nn": "{who} har vore borte {n} heil dag",
-            "en": "{who} has been absent {n} whole day"},
-    "hours": {"nb": "{who} har vært borte {n} timer", "nn": "{who} har vore borte {n} timar",
-              "en": "{who} has missed {n} lessons"},
-    "hours_subject": {"nb": "{who} har vært borte {n} timer i faget {subject}",
-                      "nn": "{who} har vore borte {n} timar i faget {subject}",
-                      "en": "{who} has missed {n} lessons of {subject}"},
-    "occasions": {"nb": "{who} har vært borte {n} ganger", "nn": "{who} har vore borte {n} gonger",
-                  "en": "{who} has been away {n} times"},
-    "percent": {"nb": "{who} har vært borte {n} av {total} skoledager ({pct} %)",
-                "nn": "{who} har vore borte {n} av {total} skuledagar ({pct} %)",
-                "en": "{who} has been absent on {n} of {total} school days ({pct}%)"},
-    "same_weekday": {"nb": "{who} har vært borte {n} {weekday}er", "nn": "{who} har vore borte {n} {weekday}ar",
-                     "en": "{who} has been absent on {n} {weekday}s"},
-    "same_subject": {"nb": "{who} har vært borte fra {subject} på {n} ulike dager",
-                     "nn": "{who} har vore borte frå {subject} på {n} ulike dagar",
-                     "en": "{who} has missed {subject} on {n} different days"},
-    "late": {"nb": "{who} har kommet for sent {n} dager", "nn": "{who} har kome for seint {n} dagar",
-             "en": "{who} has come late on {n} days"},
-    "left_early": {"nb": "{who} har gått fra skolen i løpet av dagen {n} dager",
-                   "nn": "{who} har gått frå skulen i løpet av dagen {n} dagar",
-                   "en": "{who} has left school during the day on {n} days"},
-    "period": {"nb": " fra {start} til {end}", "nn": " frå {start} til {end}", "en": " from {start} to {end}"},
-    "rule": {"nb": ". «{title}» ({section}): {rule}", "nn": ". «{title}» ({section}): {rule}",
-             "en": '. "{title}" ({section}): {rule}'},
+_T: dict[str, str] = {  # English msgids; Bokmål and Nynorsk are in the gettext catalogs
+    'pupil': N_('The pupil'),
+    'days': N_('{who} has been absent {n} whole days'),
+    'day': N_('{who} has been absent {n} whole day'),
+    'hours': N_('{who} has missed {n} lessons'),
+    'hours_subject': N_('{who} has missed {n} lessons of {subject}'),
+    'occasions': N_('{who} has been away {n} times'),
+    'percent': N_('{who} has been absent on {n} of {total} school days ({pct}%)'),
+    'same_weekday': N_('{who} has been absent on {n} {weekday}s'),
+    'same_subject': N_('{who} has missed {subject} on {n} different days'),
+    'late': N_('{who} has come late on {n} days'),
+    'left_early': N_('{who} has left school during the day on {n} days'),
+    'period': N_(' from {start} to {end}'),
+    'rule': N_('. "{title}" ({section}): {rule}'),
 }
 
 _DATE_FORMAT = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
+
+
+def _say(lang: str, key: str, **values: object) -> str:
+    return t(lang, _T[key], **values)
 
 
 def _num(x: float, lang: str) -> str:
@@ -58,7 +48,7 @@ def explain(flag: Flag, lang: str = "nb", first_name: str | None = None, guide: 
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}; use one of {LANGS}")
     guide = guide or load_guide(flag.guide_key)
-    who = first_name or _T["pupil"][lang]
+    who = first_name or _say(lang, "pupil")
     n = _num(flag.count, lang)
     if flag.kind == "pattern":
         kind = flag.rule.kind  # type: ignore[union-attr]
@@ -67,17 +57,17 @@ def explain(flag: Flag, lang: str = "nb", first_name: str | None = None, guide: 
             weekday = weekday.capitalize()
         key = {PatternKind.SAME_WEEKDAY: "same_weekday", PatternKind.SAME_SUBJECT: "same_subject",
                PatternKind.LATE: "late", PatternKind.LEFT_EARLY: "left_early"}[kind]
-        what = _T[key][lang].format(who=who, n=n, weekday=weekday, subject=flag.subject)
+        what = _say(lang, key, who=who, n=n, weekday=weekday, subject=flag.subject)
     elif flag.unit is Unit.PERCENT_OF_SCHOOL_DAYS:
-        what = _T["percent"][lang].format(who=who, n=n, total=flag.school_days, pct=_num(flag.percent or 0, lang))
+        what = _say(lang, "percent", who=who, n=n, total=flag.school_days, pct=_num(flag.percent or 0, lang))
     elif flag.unit is Unit.HOURS:
         key = "hours_subject" if flag.subject else "hours"
-        what = _T[key][lang].format(who=who, n=n, subject=flag.subject)
+        what = _say(lang, key, who=who, n=n, subject=flag.subject)
     elif flag.unit is Unit.OCCASIONS:
-        what = _T["occasions"][lang].format(who=who, n=n)
+        what = _say(lang, "occasions", who=who, n=n)
     else:
-        what = _T["day" if flag.count == 1 else "days"][lang].format(who=who, n=n)
-    period = _T["period"][lang].format(start=format_date(flag.window_start, _DATE_FORMAT[lang], locale=lang),
+        what = _say(lang, "day" if flag.count == 1 else "days", who=who, n=n)
+    period = _say(lang, "period", start=format_date(flag.window_start, _DATE_FORMAT[lang], locale=lang),
                                        end=format_date(flag.window_end, _DATE_FORMAT[lang], locale=lang))
-    rule = _T["rule"][lang].format(title=guide.title, section=flag.source.section, rule=flag.rule.text.get(lang))
+    rule = _say(lang, "rule", title=guide.title, section=flag.source.section, rule=flag.rule.text.get(lang))
     return what + period + rule
