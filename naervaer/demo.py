@@ -63,6 +63,7 @@ PERSONAS = {
     "parent": "demo-parent",                # Kari Hansen, mother of Ida Hansen (Jevnaker), parental responsibility
     "parent-no-responsibility": "demo-parent-noresp",  # Ole Hansen, Ida's father without parental responsibility
     "teacher": "demo-teacher",              # Marte Lie, contact teacher of 6A in Jevnaker
+    "teacher-6b": "demo-teacher-6b",        # Per Holm, contact teacher of 6B at the same school
     "principal": "demo-principal",          # Hege Solberg, principal in Jevnaker
     "teacher-alvoen": "demo-teacher-alvoen",
     "teacher-tynset": "demo-teacher-tynset",
@@ -137,8 +138,25 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
                 "worrying" if (given, family) == spec.pupils[0] else "ordinary"
             _absence(session, pupil, teacher, subjects, today, rng, profile)
 
+    _second_class(session, person)
     session.flush()
     _link_personas(session)
+
+
+def _second_class(session: Session, person) -> None:  # noqa: ANN001 - the seed's person factory
+    """6B at the Jevnaker school, with its own contact teacher: a teacher of another class must not
+    see 6A's pupils."""
+    school = session.scalar(select(School).where(School.code == "demo-jevnaker"))
+    group = ClassGroup(school_id=school.id, name="6B", year=6)
+    session.add(group)
+    teacher = person("Per", "Holm", phone="900 00 011")
+    pupil_person = person("Sofie", "Lunde")
+    session.flush()
+    session.add_all([
+        StaffMembership(person_id=teacher.id, school_id=school.id, role=StaffRole.CONTACT_TEACHER),
+        ClassStaff(class_group_id=group.id, person_id=teacher.id, role=ClassRole.CONTACT_TEACHER),
+        Pupil(person_id=pupil_person.id, class_group_id=group.id, birth_date=date(2015, 9, 1)),
+    ])
 
 
 def _absence(session: Session, pupil: Pupil, teacher: Person, subjects: dict[str, Subject], today: date,
@@ -175,6 +193,7 @@ def _link_personas(session: Session) -> None:
         "parent": by_name("Kari", "Hansen"),
         "parent-no-responsibility": by_name("Ole", "Hansen"),
         "teacher": by_name("Marte", "Lie"),
+        "teacher-6b": by_name("Per", "Holm"),
         "principal": by_name("Hege", "Solberg"),
         "teacher-alvoen": by_name("Ingrid", "Dahl"),
         "teacher-tynset": by_name("Knut", "Haugen"),

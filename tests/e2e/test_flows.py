@@ -178,6 +178,9 @@ def test_principal_sees_the_school_overview(stack):
 @pytest.mark.parametrize(("sender", "message"), [
     ("demo-parent-noresp", "Ida er syk i dag"),                       # no parental responsibility
     ("demo-parent-noresp", '/register_absent{"pupil":"Ida Hansen"}'),
+    ("demo-teacher-6b", "hva nå med Ida Hansen?"),                     # teacher of another class
+    ("demo-teacher-6b", '/register_absent{"pupil":"Ida Hansen"}'),
+    ("demo-teacher-6b", "jeg ringte mora til Ida Hansen, fikk ikke svar"),
     ("demo-teacher-alvoen", '/register_absent{"pupil":"Ida Hansen"}'),  # teacher of another school
     ("demo-teacher-alvoen", '/ask_pupil_status{"pupil":"Ida Hansen"}'),
     ("demo-teacher-alvoen", '/log_contact{"pupil":"Ida Hansen","guardian":"Kari Hansen","reached":"yes"}'),
