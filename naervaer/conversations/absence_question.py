@@ -5,31 +5,19 @@ from sqlalchemy.orm import Session
 
 from naervaer.absence_summary import summarise
 from naervaer.access import Permission, audit, grant_for
-from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
+from naervaer.conversations.context import Asker
+from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import format_day, format_number, t, tn
 from naervaer.models import AuditAction
-from naervaer.pupil_lookup import find_pupils
-from naervaer.replies import Button, Reply
+from naervaer.replies import Reply
 
 
 def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
     lang = asker.lang
-    viewer = who_is_asking(session, asker)
-    if viewer is None:
-        return unknown_sender(lang)
-
-    lookup = find_pupils(session, viewer, Permission.VIEW_ABSENCE, pupil_name, asker.today)
-    if not lookup.pupils:
-        if lookup.searched:
-            return Reply().say(t(lang, "I can't find a pupil called {name} among the pupils you can see.",
-                                 name=pupil_name.strip()))
-        return Reply().say(t(lang, "There are no pupils whose absence you can see."))
-    if lookup.found is None:
-        buttons = [Button(p.person.full_name, f'/ask_absence{{"pupil":"{p.person.full_name}"}}')
-                   for p in lookup.pupils[:5]]
-        return Reply().say(t(lang, "Which pupil do you mean?"), buttons)
-
-    pupil = lookup.found
+    found = find_pupil(session, asker, pupil_name, Permission.VIEW_ABSENCE, "ask_absence")
+    if isinstance(found, Reply):
+        return found
+    pupil, viewer = found.pupil, found.viewer
     grant = grant_for(session, viewer, pupil, asker.today)
     summary = summarise(session, pupil, grant, asker.today)
     audit(session, viewer, pupil, AuditAction.READ, "absence_summary")

@@ -11,7 +11,7 @@ from naervaer.access import Permission, audit
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO, now
 from naervaer.conversations.context import Asker
-from naervaer.conversations.staff import find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import find_pupil, guardians_with_responsibility
 from naervaer.dates import parse_days
 from naervaer.i18n import N_, format_day, t
 from naervaer.models import AuditAction, Channel, Contact, ContactMethod, ContactPurpose, GuardianRelation, Initiator

@@ -14,7 +14,7 @@ from naervaer.access import Permission, audit
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO
 from naervaer.conversations.context import Asker
-from naervaer.conversations.staff import Found, contact_teacher, find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import Found, contact_teacher, find_pupil, guardians_with_responsibility
 from naervaer.dates import parse_moment
 from naervaer.guides.schema import DoneKind
 from naervaer.i18n import N_, format_day, format_moment, t

@@ -8,14 +8,14 @@ from sqlalchemy.orm import Session
 
 from naervaer.access import Permission, audit
 from naervaer.case_status import PupilStatus, pupil_status
-from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
+from naervaer.conversations.context import Asker
+from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import N_, format_day, t, tn
 from naervaer.models import AuditAction
-from naervaer.pupil_lookup import find_pupils
 from naervaer.charts import WEEKS, absence_chart
 from naervaer.flags import pupil_events
 from naervaer.models import ClassGroup
-from naervaer.replies import Button, Message, Reply
+from naervaer.replies import Message, Reply
 from naervaer.school_calendars import calendar_for
 from naervaer.settings import load_settings
 from naervaer.rules.explain import explain
@@ -74,27 +74,14 @@ def render(status: PupilStatus, lang: str) -> str:
 
 
 def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    lang = asker.lang
-    viewer = who_is_asking(session, asker)
-    if viewer is None:
-        return unknown_sender(lang)
-    lookup = find_pupils(session, viewer, Permission.VIEW_STATUS, pupil_name, asker.today)
-    if not lookup.pupils:
-        if lookup.searched:
-            return Reply().say(t(lang, "I can't find a pupil called {name} among the pupils you can see.",
-                                 name=pupil_name.strip()))
-        return Reply().say(t(lang, "Which pupil do you mean? Write the name, for example \"hva nå med Ida?\"."))
-    if lookup.found is None:
-        if not lookup.searched:
-            return Reply().say(t(lang, "Which pupil do you mean? Write the name, for example \"hva nå med Ida?\"."))
-        buttons = [Button(p.person.full_name, f'/ask_pupil_status{{"pupil":"{p.person.full_name}"}}')
-                   for p in lookup.pupils[:5]]
-        return Reply().say(t(lang, "Which pupil do you mean?"), buttons)
-    pupil = lookup.found
+    found = find_pupil(session, asker, pupil_name, Permission.VIEW_STATUS, "ask_pupil_status")
+    if isinstance(found, Reply):
+        return found
+    pupil = found.pupil
     status = pupil_status(session, pupil, asker.today)
-    audit(session, viewer, pupil, AuditAction.READ, "pupil_status")
-    reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, lang))
-    reply.messages.append(Message(image=str(chart(session, status, lang))))
+    audit(session, found.viewer, pupil, AuditAction.READ, "pupil_status")
+    reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang))
+    reply.messages.append(Message(image=str(chart(session, status, asker.lang))))
     return reply
 
 

@@ -13,7 +13,7 @@ from naervaer.access import Permission, audit
 from naervaer.clock import OSLO
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day import REASONS
-from naervaer.conversations.staff import Found, find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import Found, find_pupil, guardians_with_responsibility
 from naervaer.guides.schema import FirstDayKind
 from naervaer.i18n import t
 from naervaer.models import AuditAction, Channel, Contact, ContactPurpose, Initiator

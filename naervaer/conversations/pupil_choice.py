@@ -1,5 +1,5 @@
-"""What the teacher and leader flows share: finding a pupil the asker may act for, with buttons
-when two names match, and the pupil's school, guide and contact teacher."""
+"""Which pupil a message means, among those the asker may act for (buttons when two names match),
+with the pupil's school, guide and contact teacher; shared by the parents' and the staff's answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
