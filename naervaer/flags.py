@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceEvent, AbsenceKind, ReasonCategory
@@ -47,22 +47,37 @@ _KINDS = {k.value: k for k in AbsenceKind}
 _REASONS = {r.value: r for r in ReasonCategory}
 
 
+def _driver_rows(session: Session, stmt) -> list[tuple]:  # noqa: ANN001 - a Core select
+    """Plain DBAPI tuples: for hundreds of thousands of rows, building SQLAlchemy Row objects and
+    running their type processors costs more than the query itself."""
+    connection = session.connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _events(session: Session, pupils, since: date, on: date) -> dict[int, list[AbsenceEvent]]:  # noqa: ANN001
     """Events of the pupils selected by `pupils` (a list of ids or a subquery of ids) in [since, on]."""
     events: dict[int, list[AbsenceEvent]] = defaultdict(list)
-    # Core rows, not ORM entities: this reads hundreds of thousands of rows for a municipality.
     records = AbsenceRecord.__table__.c
     subjects = Subject.__table__.c
-    rows = session.connection().execute(
-        # Enum columns read as plain strings and mapped by dict below: much cheaper per row.
-        select(records.pupil_id, records.on, type_coerce(records.kind, String), records.hours, subjects.code,
-               records.documented, records.announced_by_home, type_coerce(records.reason, String), records.id)
+    rows = _driver_rows(session, (
+        select(records.pupil_id, records.on, records.kind, records.hours, subjects.code, records.documented,
+               records.announced_by_home, records.reason, records.id)
         .select_from(AbsenceRecord.__table__.outerjoin(Subject.__table__, subjects.id == records.subject_id))
-        .where(records.on >= since, records.on <= on, records.pupil_id.in_(pupils))
-    ).all()
-    kinds, reasons = _KINDS, _REASONS
+        .where(records.on >= since, records.on <= on, records.pupil_id.in_(pupils))))
+    kinds, reasons, iso = _KINDS, _REASONS, date.fromisoformat
     for pupil_id, day, kind, hours, subject, documented, announced, reason, record_id in rows:
-        events[pupil_id].append(AbsenceEvent(day, kinds[kind], hours or 0.0, subject, documented, announced,
+        # SQLite hands back dates as text and booleans as 0/1; PostgreSQL as date and bool.
+        events[pupil_id].append(AbsenceEvent(day if isinstance(day, date) else iso(day), kinds[kind], hours or 0.0,
+                                             subject, bool(documented), bool(announced),
                                              reasons[reason] if reason else None, record_id))
     return events
 
