@@ -26,10 +26,6 @@ class AbsenceSummary:
     late: int
     left_early: int
 
-    @property
-    def total_records(self) -> int:
-        return self.days + self.late + self.left_early + (1 if self.hours else 0)
-
 
 def summarise(session: Session, pupil: Pupil, grant: Grant, on: date, since: date | None = None) -> AbsenceSummary:
     """Absence from `since` (the start of the school year by default) up to and including `on`,
