@@ -57,7 +57,7 @@ def test_og_pa_niva_2_after_a_level_question(stack):
 
 
 def test_not_understood_twice_offers_the_contact_teacher(stack):
-    stack.chat.send("demo-parent", "hei")
+    stack.chat.send("demo-parent", "hva kan du hjelpe meg med?")  # bokmål, so the typed intents below keep it
     first = stack.chat.send("demo-parent", "/nlu_fallback")
     assert first[0].text.startswith("Beklager")
     second = stack.chat.send("demo-parent", "/nlu_fallback")
@@ -65,6 +65,37 @@ def test_not_understood_twice_offers_the_contact_teacher(stack):
 
 
 def test_chosen_language_wins(stack):
-    stack.chat.send("demo-teacher-tynset", "kan du svare på nynorsk")
-    reply = stack.chat.send("demo-teacher-tynset", "hva gjør ppt?")
-    assert role("tynset", "ppt", "nn") in reply[0].text
+    stack.chat.send("stranger-nn", "kan du svare på nynorsk")
+    reply = stack.chat.send("stranger-nn", "hva gjør ppt?")  # asked in bokmål, answered in the chosen nynorsk
+    assert reply[0].text.startswith("Kva kommune sin rettleiar meiner du?")
+    tynset = next(b for b in reply[0].buttons if b["title"].startswith("Tynset"))
+    assert role("tynset", "ppt", "nn") in stack.chat.send("stranger-nn", tynset["payload"])[0].text
+
+
+QUESTIONS = [
+    ("når er fravær bekymringsfullt?", "ask_when_worry"),
+    ("hva gjør vi på nivå 1?", "ask_level"),
+    ("hva gjør ppt?", "ask_agency"),
+    ("hva er tidlige tegn på skolefravær", "ask_early_signs"),
+    ("hva er de sju h-ene", "ask_seven_h"),
+    ("hva skal jeg spørre om i samtalen med eleven", "ask_conversation_guide"),
+    ("hvilke tiltak finnes", "ask_measures"),
+    ("hva forventer skolen av oss foreldre", "ask_expectations"),
+]
+
+
+@pytest.mark.parametrize("sender", ["demo-teacher", "demo-teacher-alvoen", "demo-teacher-tynset", "demo-teacher-aas",
+                                    "demo-teacher-trondelag"])
+def test_every_question_type_gets_a_sourced_answer_from_the_teachers_own_guide(stack, sender):
+    from naervaer.conversations import guide_answers
+    from naervaer.guides import load_guide as guide_of
+    key = {"demo-teacher": "jevnaker"}.get(sender, sender.removeprefix("demo-teacher-"))
+    guide = guide_of(key)
+    for text, question in QUESTIONS:
+        expected = guide_answers.ANSWERS[question](guide, "nb", guide_answers.GuideContext(guide), {
+            "level": "1", "agency": "ppt"}).text.splitlines()[0]
+        reply = stack.chat.send(sender, text)
+        assert reply and reply[0].text.startswith(expected), (question, reply[0].text if reply else None)
+        if "(Kilde:" in guide_answers.ANSWERS[question](guide, "nb", guide_answers.GuideContext(guide), {
+                "level": "1", "agency": "ppt"}).text:
+            assert guide.title in reply[0].text, question
