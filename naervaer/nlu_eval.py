@@ -169,7 +169,8 @@ def write_doc(reports: list[Report], training_seconds: str | None) -> None:
     block = [START, "", f"Data: {n_train} training examples in {len(counts)} intents; {n_held} held-out examples "
              f"({n_held / (n_train + n_held):.0%} of all).", ""]
     if training_seconds:
-        block += [f"Last training from scratch: {training_seconds} s (`models/last-training-seconds.txt`).", ""]
+        block += [f"The last training took {training_seconds} s (`models/last-training-seconds.txt`; not necessarily from "
+                  "scratch, nor on a quiet machine).", ""]
     for report in reports:
         block += [f"### {report.name}", "", render(report), ""]
     block.append(END)
