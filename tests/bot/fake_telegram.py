@@ -10,6 +10,11 @@ after trimming; captions at most 1024; callback data 1-64 bytes; answerCallbackQ
 that exists and was not answered; sendMessage only to chats that wrote to the bot; getUpdates is refused
 while a webhook is set; webhook secrets only from A-Z a-z 0-9 _ -.
 Everything the bot sends is recorded in order, together with what the users sent, for transcripts.
+
+Faults can be scripted per method (``api.fail("sendMessage", times=2, status=502)``): the next calls of
+that method are not carried out and get what Telegram or the proxy in front of it answers instead: 429
+with Telegram's error JSON and ``parameters.retry_after``, a 5xx with Telegram's error JSON, or a 5xx with
+a proxy's HTML page (``json_body=False``). Faulted calls are listed in ``api.faulted``, not in ``errors``.
 """
 from __future__ import annotations
 
@@ -29,6 +34,32 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000000001
 BOT_USERNAME = "naervaer_test_bot"
+
+
+HTTP_PHRASES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+                503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass
+class Fault:
+    """What the next ``times`` calls of one method answer instead of being carried out."""
+
+    status: int
+    times: int = 1
+    retry_after: int | None = None  # 429: seconds, in ``parameters.retry_after``
+    json_body: bool = True          # False: a proxy's HTML page instead of Telegram's JSON
+
+    def answer(self) -> tuple[int, dict | bytes]:
+        phrase = HTTP_PHRASES.get(self.status, "Error")
+        if self.status == 429:
+            return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after "
+                                                                        f"{self.retry_after}",
+                         "parameters": {"retry_after": self.retry_after}}
+        if not self.json_body:
+            return self.status, (f"<html>\r\n<head><title>{self.status} {phrase}</title></head>\r\n<body>\r\n"
+                                 f"<center><h1>{self.status} {phrase}</h1></center>\r\n<hr><center>nginx</center>"
+                                 f"\r\n</body>\r\n</html>\r\n").encode()
+        return self.status, {"ok": False, "error_code": self.status, "description": phrase}
 
 
 class ApiError(Exception):
@@ -77,6 +108,8 @@ class FakeBotApi:
         self.webhook: dict[str, Any] = {"url": ""}
         self.left_chats: list[int] = []
         self.polls = 0  # getUpdates calls (not in `calls`: there are many)
+        self.faults: dict[str, list[Fault]] = {}  # method -> scripted answers, in order
+        self.faulted: list[tuple[str, int]] = []  # (method, status) of every call answered with a fault
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1001)
         self._query_ids = itertools.count(5001)
@@ -147,15 +180,53 @@ class FakeBotApi:
                     return self._push({"callback_query": query}, user_id, "pressed", {"button": button_text})
         raise AssertionError(f"no button {button_text!r} on that message")
 
+    # --- scripted faults ---------------------------------------------------------
+
+    def fail(self, method: str, times: int = 1, status: int = 502, *, retry_after: int | None = None,
+             json_body: bool = True) -> None:
+        """The next ``times`` calls of ``method`` answer ``status`` (after faults scripted before)."""
+        if status == 429 and not retry_after:
+            raise ValueError("Telegram's 429 always carries parameters.retry_after")
+        if not (status == 429 or 500 <= status <= 599):
+            raise ValueError("scripted faults are 429 or 5xx")
+        with self.lock:
+            self.faults.setdefault(method, []).append(Fault(status, times, retry_after, json_body))
+
+    def throttle(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        """The next ``times`` calls of ``method`` answer 429 Too Many Requests with ``retry_after``."""
+        self.fail(method, times, 429, retry_after=retry_after)
+
+    def faults_left(self, method: str | None = None) -> int:
+        with self.lock:
+            return sum(f.times for m, faults in self.faults.items() if method in (None, m) for f in faults)
+
+    def _fault(self, method: str) -> tuple[int, dict | bytes] | None:
+        with self.lock:
+            faults = self.faults.get(method)
+            if not faults:
+                return None
+            fault = faults[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                faults.pop(0)
+            self.faulted.append((method, fault.status))
+            if method == "getUpdates":
+                self.polls += 1
+            self.lock.notify_all()
+            return fault.answer()
+
     # --- what the bot calls -----------------------------------------------------
 
     def handle(self, token: str, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
-               ) -> tuple[int, dict]:
+               ) -> tuple[int, dict | bytes]:
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         handler = getattr(self, "m_" + method.lower(), None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        faulted = self._fault(method)
+        if faulted is not None:
+            return faulted
         try:
             result = handler(params, files)
         except ApiError as error:
@@ -417,10 +488,10 @@ class FakeTelegramServer:
 
             do_GET = do_POST = _serve
 
-            def _send(self, status: int, answer: dict) -> None:
-                data = json.dumps(answer).encode()
+            def _send(self, status: int, answer: dict | bytes) -> None:
+                data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if isinstance(answer, bytes) else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 try:
@@ -479,4 +550,4 @@ class FakeRequest(BaseRequest):
         if match[2] == "getUpdates":  # never long-poll in-process
             params["timeout"] = "0"
         status, answer = self.api.handle(match[1], match[2], params, files)
-        return status, json.dumps(answer).encode()
+        return status, answer if isinstance(answer, bytes) else json.dumps(answer).encode()
