@@ -28,6 +28,12 @@ class BotConfig:
     webhook_port: int = 8443
     api_base_url: str | None = None     # another Bot API server (a local one, or the tests' fake)
     rasa_timeout: float = 30.0
+    # Telegram answering 429/5xx (bot/delivery.py): calls tried this many times, pausing backoff, 2 x backoff ...
+    send_attempts: int = 6
+    send_backoff: float = 1.0
+    # Scheduled messages still undelivered after that: the morning job runs again this much later, this often.
+    redelivery_delay: float = 600.0
+    redeliveries: int = 3
 
     @property
     def webhook_mode(self) -> bool:

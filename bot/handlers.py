@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import store
+from bot.delivery import is_transient
 from bot.rasa import RasaUnavailable
 from bot.render import send_messages
 from bot.services import BotServices, services
@@ -17,6 +18,10 @@ from naervaer.i18n import detect_language, normalise, t
 from naervaer.identity import InviteError
 
 log = logging.getLogger(__name__)
+
+class ReplyNotDelivered(Exception):
+    """Rasa handled the user's message, but Telegram kept refusing the reply (429/5xx, see bot/delivery.py)."""
+
 
 # What an invite code looks like (secrets.token_urlsafe(32) is 43 characters; a deep link allows 64).
 CODE = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -132,7 +137,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload is None:
         await query.answer(t(_tg_lang(update), "This button has expired. Please ask again."))
         return
-    await query.answer()
+    try:
+        await query.answer()
+    except TelegramError as error:  # only stops the button's spinner: the press itself still counts
+        if not is_transient(error):
+            raise
+        log.warning("could not answer a button press: %s", type(error).__name__)
     await forward(update, context, svc.sender_id(update.effective_user.id), payload)
 
 
@@ -163,7 +173,12 @@ async def forward(update: Update, context: ContextTypes.DEFAULT_TYPE, sender: st
             reply = t(lang, "Sorry, I can't answer right now. If it is urgent, contact the school.")
         await context.bot.send_message(chat_id, reply)
         return
-    await send_messages(context.bot, chat_id, messages, svc.tokens, _tg_lang(update))
+    try:  # retried inside (bot/delivery.py); the message is never passed to Rasa a second time
+        await send_messages(context.bot, chat_id, messages, svc.tokens, _tg_lang(update))
+    except TelegramError as error:
+        if is_transient(error):
+            raise ReplyNotDelivered(type(error).__name__) from error
+        raise
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -191,9 +206,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
     log.error("handling an update failed: %s%s", type(error).__name__, where)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        lang = _tg_lang(update)
+        if isinstance(error, ReplyNotDelivered):  # "try again" would report an absence twice
+            text = t(lang, "Sorry, Telegram was not answering, so my last answer may not have reached you. "
+                           "What you sent did reach me: there is no need to send it again.")
+        else:
+            text = t(lang, "Sorry, something went wrong on our side. Please try again in a little while, "
+                           "or contact the school.")
         try:  # the user must never meet a silent bot
-            await context.bot.send_message(update.effective_chat.id, t(
-                _tg_lang(update), "Sorry, something went wrong on our side. Please try again in a little while, "
-                                  "or contact the school."))
-        except TelegramError:
-            pass
+            await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as send_error:
+            log.error("could not tell the user either: %s", type(send_error).__name__)

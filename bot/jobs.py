@@ -7,6 +7,11 @@
 
 Days without school are skipped per school (``naervaer.digest``). ``send_morning(app, on)`` is what the
 job runs; tests call it with a pinned date.
+
+When Telegram answers 429 or 5xx, each send is tried again a few times (bot/delivery.py). A message still
+not delivered is not counted as sent (a threshold notice is not recorded), and the morning job runs again
+``redelivery_delay`` seconds later (at most ``redeliveries`` times): what reached its chat earlier that day
+is not sent again (``BotServices.delivered``; threshold notices are recorded in the store).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import store
+from bot.delivery import is_transient
 from bot.render import send_messages
 from bot.services import BotServices
 from naervaer import clock, digest
@@ -58,13 +64,23 @@ def _digest_unit(session, on: date):  # noqa: ANN001
     return found, store.recipients(session, [d.teacher_id for d in found])
 
 
-async def _deliver(app: Application, chat_id: int, messages: list[BotMessage], lang: str) -> bool:
+async def _deliver(app: Application, chat_id: int, messages: list[BotMessage], lang: str,
+                   key: tuple | None = None) -> bool:
+    """Send, unless ``key`` says it reached this chat earlier today. True when it was sent now."""
     svc: BotServices = app.bot_data["services"]
+    if key is not None and key in svc.delivered:
+        return False
     try:
         await send_messages(app.bot, chat_id, messages, svc.tokens, lang)
-    except TelegramError as error:  # blocked the bot, deleted the account ...
-        log.warning("could not deliver a scheduled message: %s", type(error).__name__)
+    except TelegramError as error:  # blocked the bot, deleted the account; or Telegram kept answering 429/5xx
+        if is_transient(error):
+            svc.undelivered += 1
+            log.warning("could not deliver a scheduled message: %s; the next run tries again", type(error).__name__)
+        else:
+            log.warning("could not deliver a scheduled message: %s", type(error).__name__)
         return False
+    if key is not None:
+        svc.delivered.add(key)
     return True
 
 
@@ -81,7 +97,8 @@ async def send_digest(app: Application, on: date) -> int:
                                    "When you have called, press the pupil's name to log the call."))
             buttons = [{"title": t(r.lang, "Log call: {pupil}", pupil=p.full_name),
                         "payload": log_call_payload(p.full_name)} for p in item.pupils]
-            sent += await _deliver(app, r.chat_id, [BotMessage(text="\n".join(lines), buttons=buttons)], r.lang)
+            sent += await _deliver(app, r.chat_id, [BotMessage(text="\n".join(lines), buttons=buttons)], r.lang,
+                                   key=("digest", on, r.chat_id))
     return sent
 
 
@@ -102,7 +119,8 @@ async def send_reminders(app: Application, on: date) -> int:
                      pupil=m.pupil_given_name, when=format_moment(m.starts_at, r.lang))
             if m.place:
                 text += "\n" + t(r.lang, "Place: {place}", place=m.place)
-            sent += await _deliver(app, r.chat_id, [BotMessage(text=text)], r.lang)
+            sent += await _deliver(app, r.chat_id, [BotMessage(text=text)], r.lang,
+                                   key=("reminder", on, m.meeting_id, r.chat_id))
     return sent
 
 
@@ -138,6 +156,7 @@ async def send_morning(app: Application, on: date | None = None) -> dict[str, in
     on = on or clock.today()
     counts: dict[str, int] = {}
     svc: BotServices = app.bot_data["services"]
+    svc.delivered = {key for key in svc.delivered if key[1] == on}  # only today's matter
     try:
         counts["pruned_chats"] = await svc.unit(store.prune_orphans)
     except Exception as error:  # noqa: BLE001
@@ -154,4 +173,16 @@ async def send_morning(app: Application, on: date | None = None) -> dict[str, in
 
 
 async def morning_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_morning(context.application)
+    """The daily job; when sends failed on 429/5xx, it runs again later the same day (bounded)."""
+    app = context.application
+    svc: BotServices = app.bot_data["services"]
+    data = context.job.data if context.job is not None and isinstance(context.job.data, dict) else {}
+    on = data.get("on") or clock.today()
+    failed_before = svc.undelivered
+    await send_morning(app, on)
+    left = data.get("left", svc.config.redeliveries)
+    if svc.undelivered > failed_before and left > 0 and context.job_queue is not None:
+        log.warning("some scheduled messages were not delivered; the morning job runs again in %.0f s",
+                    svc.config.redelivery_delay)
+        context.job_queue.run_once(morning_job, when=svc.config.redelivery_delay,
+                                   data={"on": on, "left": left - 1}, name="morning-redelivery")

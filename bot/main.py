@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot import handlers, jobs
 from bot.config import BotConfig, load_config
+from bot.delivery import RetryTransient
 from bot.services import BotServices
 from bot.updates import PerChatOrder
 from naervaer.i18n import t
@@ -51,8 +52,10 @@ def build_application(config: BotConfig, *, engine: Engine | None = None, reques
     logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = (Application.builder().token(config.token).post_init(_post_init).post_shutdown(_post_shutdown)
                .concurrent_updates(PerChatOrder(64)))
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    # Every call but getUpdates: AIORateLimiter keeps to Telegram's limits and waits out a 429; RetryTransient
+    # around it tries again after a 5xx, a network error or a timeout (bot/delivery.py).
+    builder = builder.rate_limiter(RetryTransient(AIORateLimiter(max_retries=2) if rate_limit else None,
+                                                  attempts=config.send_attempts, backoff=config.send_backoff))
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url)
     if request is not None:

@@ -26,6 +26,10 @@ class BotServices:
     tokens: ButtonTokens = field(default_factory=ButtonTokens)
     limiter: TryLimiter = field(default_factory=TryLimiter)
     known_chats: set[int] = field(default_factory=set)  # chats whose id is already in telegram_chats
+    # Scheduled messages (bot/jobs.py): what reached its chat today, so a second run does not send it again,
+    # and how many sends failed on a transient error (429, 5xx, network) since the bot started.
+    delivered: set[tuple] = field(default_factory=set)
+    undelivered: int = 0
 
     def __post_init__(self) -> None:
         if self.rasa is None:
