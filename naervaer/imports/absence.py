@@ -19,8 +19,10 @@ from naervaer.imports.values import (
     parse_kind,
     parse_reason,
     required,
+    shown,
+    too_long,
 )
-from naervaer.models import Channel, Person, Pupil
+from naervaer.models import AbsenceRecord, Channel, Person, Pupil
 
 REQUIRED = ("pupil_id", "date", "kind")
 OPTIONAL = ("subject", "lesson", "hours", "documented", "announced_by_home", "reason")
@@ -36,13 +38,16 @@ class AbsenceImport(RosterImport):
         pupil = self.session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
                                     .where(Person.external_id == pupil_ext))
         if pupil is None:
-            raise CellError(t(self.lang, "unknown pupil {id}", id=pupil_ext))
+            raise CellError(t(self.lang, "unknown pupil {id}", id=shown(pupil_ext)))
         on = parse_date(required(v, "date", self.lang), self.lang)
         kind = parse_kind(required(v, "kind", self.lang), self.lang)
         subject_id, slot, hours = None, "", 0.0
         if kind == AbsenceKind.HOUR:
             subject = self.subject(required(v, "subject", self.lang))
             lesson = required(v, "lesson", self.lang)
+            room = AbsenceRecord.__table__.c.slot.type.length - len(subject.code) - 1  # slot is "MAT:3"
+            if len(lesson) > room:
+                raise CellError(too_long("lesson", room, self.lang))
             subject_id, slot, hours = subject.id, f"{subject.code}:{lesson}", parse_hours(v.get("hours", ""), self.lang)
         new = NewAbsence(
             pupil_id=pupil.id, on=on, kind=kind, channel=Channel.IMPORT, slot=slot, subject_id=subject_id,

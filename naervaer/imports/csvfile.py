@@ -61,14 +61,18 @@ def read_csv(path: Path, lang: str = "nb") -> CsvFile:
         raise FileProblem(t(lang, "{file}: the file is empty; the first line must be the header row.", file=path.name))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = tuple(h.strip().lower() for h in next(reader))
     rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        # reader.line_num is the physical line where this record ended; quoted newlines are rare here.
-        cells = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
-        if len(values) > len(header):
-            cells["__extra__"] = ";".join(values[len(header):])
-        rows.append(Row(line=reader.line_num, values=cells))
+    try:
+        header = tuple(h.strip().lower() for h in next(reader, []))
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            # reader.line_num is the physical line where this record ended; quoted newlines are rare here.
+            cells = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+            if len(values) > len(header):
+                cells["__extra__"] = ";".join(values[len(header):])
+            rows.append(Row(line=reader.line_num, values=cells))
+    except csv.Error as err:  # a cell beyond the reader's field limit (128 KiB), e.g. from an unclosed quote
+        raise FileProblem(t(lang, "{file}, line {line}: the line cannot be read as CSV (a cell is far too long, "
+                                  "or a quotation mark is not closed).", file=path.name, line=reader.line_num)) from err
     return CsvFile(path=path, encoding=encoding, delimiter=delimiter, header=header, rows=rows)

@@ -4,17 +4,29 @@ Each file's kind is known by its header row (docs/store.md lists them). The file
 dependency order whatever order they are given in, all in one transaction."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from naervaer.guides.loader import GUIDE_KEYS
 from naervaer.i18n import t
 from naervaer.imports.csvfile import CsvFile, FileProblem, Row, read_csv
-from naervaer.imports.values import CellError, parse_bool, parse_date, parse_relation, required
+from naervaer.imports.values import (
+    CellError,
+    LIMITS,
+    check_cells,
+    parse_bool,
+    parse_date,
+    parse_relation,
+    required,
+    shown,
+    too_long,
+)
 from naervaer.models import (
     ClassGroup,
     ClassRole,
@@ -27,6 +39,8 @@ from naervaer.models import (
     StaffRole,
     Subject,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,8 @@ def kind_of(csv_file: CsvFile, lang: str) -> FileKind:
             return kind
     expected = "; ".join(f"{k.name}: {', '.join(k.required)}" for k in KINDS)
     raise FileProblem(t(lang, "{file}: the header row ({header}) does not match any roster file. Expected one of: "
-                              "{expected}", file=csv_file.path.name, header=", ".join(csv_file.header),
+                              "{expected}", file=csv_file.path.name,
+                        header=shown(", ".join(csv_file.header), 200),
                         expected=expected))
 
 
@@ -120,17 +135,20 @@ class RosterImport:
     def school(self, code: str) -> School:
         school = self.session.scalar(select(School).where(School.code == code))
         if school is None:
-            raise CellError(t(self.lang, "unknown school {code}", code=code))
+            raise CellError(t(self.lang, "unknown school {code}", code=shown(code)))
         return school
 
     def class_group(self, school: School, name: str) -> ClassGroup:
         group = self.session.scalar(select(ClassGroup).where(ClassGroup.school_id == school.id,
                                                              ClassGroup.name == name))
         if group is None:
-            raise CellError(t(self.lang, "unknown class {name} at school {code}", name=name, code=school.code))
+            raise CellError(t(self.lang, "unknown class {name} at school {code}", name=shown(name),
+                              code=shown(school.code)))
         return group
 
     def subject(self, code: str) -> Subject:
+        if len(code.upper()) > LIMITS["subject"]:  # upper() can lengthen: "ß" is "SS"
+            raise CellError(too_long("subject", LIMITS["subject"], self.lang))
         subject = self.session.scalar(select(Subject).where(Subject.code == code.upper()))
         if subject is None:
             subject = Subject(code=code.upper(), name=code.upper())
@@ -154,7 +172,7 @@ class RosterImport:
     def schools(self, v: dict[str, str]) -> tuple[bool, bool]:
         guide = required(v, "guide", self.lang).lower()
         if guide not in GUIDE_KEYS:
-            raise CellError(t(self.lang, "unknown guide {guide} (one of {keys})", guide=guide,
+            raise CellError(t(self.lang, "unknown guide {guide} (one of {keys})", guide=shown(guide),
                               keys=", ".join(GUIDE_KEYS)))
         code = required(v, "school_code", self.lang)
         fields = dict(name=required(v, "name", self.lang), municipality=required(v, "municipality", self.lang),
@@ -183,7 +201,7 @@ class RosterImport:
         except ValueError:
             year = 0
         if not 1 <= year <= 13:
-            raise CellError(t(self.lang, "\"{value}\" is not a school year from 1 to 13", value=v.get("year")))
+            raise CellError(t(self.lang, "\"{value}\" is not a school year from 1 to 13", value=shown(v.get("year"))))
         group = self.session.scalar(select(ClassGroup).where(ClassGroup.school_id == school.id,
                                                              ClassGroup.name == name))
         if group is None:
@@ -208,7 +226,7 @@ class RosterImport:
         pupil = self.session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
                                     .where(Person.external_id == pupil_ext))
         if pupil is None:
-            raise CellError(t(self.lang, "unknown pupil {id}", id=pupil_ext))
+            raise CellError(t(self.lang, "unknown pupil {id}", id=shown(pupil_ext)))
         responsibility = parse_bool(required(v, "parental_responsibility", self.lang), self.lang)
         relation = parse_relation(v.get("relation", ""), self.lang)
         confidential = parse_bool(v.get("confidential_address", ""), self.lang)
@@ -228,7 +246,7 @@ class RosterImport:
         role_name = required(v, "role", self.lang).lower()
         role = ROLE_NAMES.get(role_name)
         if role is None:
-            raise CellError(t(self.lang, "unknown role {role} (one of {roles})", role=role_name,
+            raise CellError(t(self.lang, "unknown role {role} (one of {roles})", role=shown(role_name),
                               roles=", ".join(r.value for r in StaffRole)))
         group = self.class_group(school, v["class"]) if v.get("class") else None
         if role in (StaffRole.CONTACT_TEACHER, StaffRole.SUBJECT_TEACHER) and group is None:
@@ -270,9 +288,15 @@ class RosterImport:
             return
         try:
             with self.session.begin_nested():  # a failed row leaves no half-written trace before the rollback
+                check_cells(row.values, self.lang)
                 created, changed = handler(row.values)
         except CellError as err:
             self.report.problems.append(RowProblem(csv_file.path.name, row.line, str(err)))
+            return
+        except DBAPIError as err:  # a value the checks above let through and the database refused
+            log.warning("import: the database refused a row (%s)", type(err.orig).__name__)
+            self.report.problems.append(RowProblem(csv_file.path.name, row.line, t(
+                self.lang, "the database refused the row ({error})", error=type(err.orig).__name__)))
             return
         self.report.count(created, changed)
 
