@@ -322,23 +322,39 @@ def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the ros
 
 
 @app.command()
-def bench(sizes: str = typer.Option("2000,20000", help="pupil counts, comma-separated (100000 takes minutes)"),
-          backends: str = typer.Option("sqlite,postgresql", help="sqlite and/or postgresql"),
+def bench(only: str = typer.Option("rules,turns,memory,nlu", help="sections, comma-separated: rules (slow: builds "
+                                    "municipalities), turns (ours and the rasa init reference), memory, nlu"),
+          sizes: str = typer.Option("2000,20000", help="rules: pupil counts, comma-separated (100000 takes minutes)"),
+          backends: str = typer.Option("sqlite,postgresql", help="rules: sqlite and/or postgresql"),
           pg_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test", envvar="BENCH_DATABASE_URL",
-                                     help="PostgreSQL for the benchmark (a schema naervaer_bench is made in it)"),
-          on: str = typer.Option("2027-03-15", help="the date the flags are computed for"),
+                                     help="rules: PostgreSQL for the benchmark (a schema naervaer_bench is made in it)"),
+          on: str = typer.Option("2027-03-15", help="rules: the date the flags are computed for"),
+          clients: str = typer.Option("1,8,16,32", help="turns: concurrent conversations of the throughput runs"),
+          samples: int = typer.Option(30, help="turns: timed turns per kind with one client"),
+          level_turns: int = typer.Option(128, help="turns: turns per throughput level in all"),
+          reference: bool = typer.Option(True, help="turns/memory: also the rasa init reference bot"),
           out: Path = typer.Option(None, help="JSON file (default: var/bench/latest.json)")) -> None:
-    """Benchmarks: the rules engine at municipality scale (all flags on one date; one pupil's status)."""
-    from naervaer.bench import report, rules_scale
+    """Benchmarks (docs/benchmarks.md): one table per section, all written to one JSON file."""
+    from naervaer.bench import sections
 
+    try:
+        chosen = sections.parse_only(only)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--only") from err
     settings = load_settings()
-    out = out or settings.var_dir / "bench" / "latest.json"
-    rows = []
-    for backend in [b.strip() for b in backends.split(",") if b.strip()]:
-        for n in [int(x) for x in sizes.split(",")]:
-            typer.echo(f"building {n} pupils on {backend} ...", err=True)
-            rows.append(rules_scale.run(backend, n, _on(on), settings.var_dir, pg_url))
-    typer.echo(report.table(rows, ["backend", "pupils", "records", "build_s", "flags_all_s_median",
-                                   "flagged_pupils", "status_ms_median", "status_ms_p95"]))
-    report.write_json(out, "rules_engine", rows)
-    typer.echo(f"JSON: {out}", err=True)
+    ctx = sections.Context(out=out or settings.var_dir / "bench" / "latest.json", var_dir=settings.var_dir,
+                           echo=typer.echo, log=lambda line: typer.echo(line, err=True))
+    if "rules" in chosen:
+        sections.rules(ctx, sizes=[int(x) for x in sizes.split(",")], on=_on(on), pg_url=pg_url,
+                       backends=[b.strip() for b in backends.split(",") if b.strip()])
+    if {"turns", "memory", "nlu"} & set(chosen):
+        services.stop_on_signals()  # Ctrl-C stops the servers the bench started
+        ctx.log("the model: training only if the training data changed ...")
+        model = services.train(settings.models_dir, show_output=False)
+    if "turns" in chosen or "memory" in chosen:
+        sections.chat(ctx, model, do_turns="turns" in chosen, do_memory="memory" in chosen,
+                      options={"levels": tuple(int(x) for x in clients.split(",")), "latency_samples": samples,
+                               "level_turns": level_turns, "reference": reference})
+    if "nlu" in chosen:
+        sections.nlu(ctx, model)
+    typer.echo(f"JSON: {ctx.out}", err=True)

@@ -1,0 +1,81 @@
+"""Our stack for the benchmark, as the end-to-end tests start it: both servers on free loopback ports
+(services.running_stack), a fresh SQLite store seeded with the demo municipality in a temporary var
+dir, and "today" pinned to a school day so the demo data make sense."""
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from naervaer import demo, services
+from naervaer.db import make_engine, session_scope
+from naervaer.identity import link_sender
+from naervaer.migrate import upgrade
+from naervaer.models import Person
+from naervaer.settings import Settings
+
+BENCH_TODAY = date(2026, 11, 23)  # a Monday (the end-to-end tests' day)
+
+# Who the bench's sender ids are linked to, by sender prefix.
+PEOPLE = {"bench-teacher": ("Marte", "Lie"),   # contact teacher of 6A in Jevnaker (Ida Hansen's class)
+          "bench-parent": ("Kari", "Hansen")}  # Ida Hansen's mother, with parental responsibility
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class OurStack:
+    settings: Settings
+    engine: Engine
+    actions: services.Child
+    rasa: services.Child
+
+    @property
+    def url(self) -> str:
+        return self.settings.rasa_url
+
+    @property
+    def tracker_db(self) -> Path:
+        return Path(self.settings.tracker_store_url.removeprefix("sqlite:///"))
+
+    def link(self, prefix: str, senders: Iterable[str]) -> None:
+        """Link sender ids (each its own conversation) to the demo person behind `prefix`."""
+        given, family = PEOPLE[prefix]
+        with session_scope(self.engine) as session:
+            person = session.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)
+                                     .order_by(Person.id)).first()
+            for sender in senders:
+                link_sender(session, sender, person)
+
+
+@contextmanager
+def running(var_dir: Path, model: Path, *, log_level: str = "WARNING") -> Iterator[OurStack]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    settings = Settings(database_url=f"sqlite:///{var_dir / 'naervaer.db'}", var_dir=var_dir,
+                        rasa_port=free_port(), actions_port=free_port(), log_level=log_level,
+                        tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}", models_dir=model.parent)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        demo.seed(session, BENCH_TODAY)
+    before = os.environ.get("NAERVAER_TODAY")
+    os.environ["NAERVAER_TODAY"] = BENCH_TODAY.isoformat()  # the servers (and the Telegram bot) inherit it
+    try:
+        with services.running_stack(settings, model) as (actions, rasa):
+            yield OurStack(settings=settings, engine=engine, actions=actions, rasa=rasa)
+    finally:
+        if before is None:
+            os.environ.pop("NAERVAER_TODAY", None)
+        else:
+            os.environ["NAERVAER_TODAY"] = before
+        engine.dispose()
