@@ -25,7 +25,7 @@ i18n-extract: ## After changing texts in the code: refresh the template and the 
 	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -o naervaer/locale/naervaer.pot .
 	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer --omit-header --ignore-obsolete --no-fuzzy-matching
 
-bench: setup ## Benchmarks: the rules engine at municipality scale (table + var/bench/latest.json)
+bench: setup ## Benchmarks: rules engine, chat turns vs the rasa init reference, memory, NLU (tables + var/bench/latest.json)
 	$(APP)/naervaer bench
 
 clean: ## Remove environments, models and local data
