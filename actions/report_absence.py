@@ -52,7 +52,8 @@ class ValidateReportAbsenceForm(FormValidationAction):
                              domain: dict) -> dict:
         """A name from the message or a button: only a child the sender may report for is kept."""
         turn = read_turn(tracker)
-        step = await asyncio.to_thread(_step, first_day.choose_child, turn.asker, str(value))
+        name = value.strip() if isinstance(value, str) and value.strip() else None  # never "None" or "['a', 1]"
+        step = await asyncio.to_thread(_step, first_day.choose_child, turn.asker, name)
         return self._apply(step, "pupil", dispatcher, ask_again=True)
 
     async def extract_absence_days(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
