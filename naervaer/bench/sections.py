@@ -61,6 +61,10 @@ def chat(ctx: Context, model: Path, *, do_turns: bool, do_memory: bool, options:
         ctx.echo("")
         for line in chat_bench.describe_targets(goals):
             ctx.echo(line)
+        for row in rows:
+            for kind, example in (row.get("error_examples") or {}).items():
+                ctx.echo(f"errors ({row['bot']}, {row['kind']}, {row['clients']} conversations): "
+                         f"{row['error_kinds'][kind]} x {example}")
         ctx.echo(f"(the notes' reference figures: custom-action turn {chat_bench.NOTES_REFERENCE['custom_median_ms']} ms "
                  f"median, {chat_bench.NOTES_REFERENCE['turns_per_s_16']} turns/s with 16 clients)")
         if result.breakdowns:

@@ -134,7 +134,7 @@ async def run_turn(client: RestClient, kind: TurnKind, sender: str) -> TurnResul
     ms = (time.perf_counter() - t0) * 1000
     ended_wall = time.time()
     if kind.expect is not None and kind.expect not in _joined(reply):
-        raise TurnError(f"unexpected reply: {_joined(reply)[:120]!r}")
+        raise TurnError(f"unexpected reply: {_joined(reply)[:300]!r}")
     previous = reply
     for step in kind.after:
         previous = await client.send(sender, _text_of(step, previous))
@@ -152,6 +152,7 @@ class LoadResult:
     seconds: float
     latencies_ms: list[float]
     error_kinds: dict[str, int] = field(default_factory=dict)
+    error_examples: dict[str, str] = field(default_factory=dict)  # the first error of each kind, in full
 
     @property
     def turns_per_s(self) -> float:
@@ -161,7 +162,7 @@ class LoadResult:
         return {"clients": self.clients, "turns": self.turns, "errors": self.errors,
                 "seconds": round(self.seconds, 2), "turns_per_s": round(self.turns_per_s, 2),
                 **{k: v for k, v in summarize(self.latencies_ms).items() if k != "n"},
-                "error_kinds": dict(self.error_kinds)}
+                "error_kinds": dict(self.error_kinds), "error_examples": dict(self.error_examples)}
 
 
 async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client: int, pool: SenderPool,
@@ -171,6 +172,7 @@ async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client
     other; stops early at the deadline (turns not started are not counted)."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    examples: dict[str, str] = {}
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
         rest = RestClient(base_url, http)
@@ -186,6 +188,7 @@ async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client
                 except TurnError as error:
                     key = str(error).split(":")[0]
                     errors[key] = errors.get(key, 0) + 1
+                    examples.setdefault(key, str(error))
                     continue
                 latencies.append(result.ms)
                 if on_result is not None:
@@ -195,7 +198,7 @@ async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client
         await asyncio.gather(*(one_client(c) for c in range(clients)))
         seconds = time.perf_counter() - started
     return LoadResult(clients=clients, turns=len(latencies), errors=sum(errors.values()), seconds=seconds,
-                      latencies_ms=latencies, error_kinds=errors)
+                      latencies_ms=latencies, error_kinds=errors, error_examples=examples)
 
 
 def measure(base_url: str, kind: TurnKind, *, clients: int, turns_per_client: int, pool: SenderPool,

@@ -133,6 +133,7 @@ def test_driver_counts_a_wrong_reply_and_a_refused_connection_as_errors():
         wrong = turns.measure(server.url, TurnKind("x", Say("hi"), expect="nope"), clients=1, turns_per_client=2,
                               pool=SenderPool("w"))
     assert wrong.errors == 2 and wrong.error_kinds == {"unexpected reply": 2}
+    assert "you said hi" in wrong.error_examples["unexpected reply"]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
