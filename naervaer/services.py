@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -102,6 +103,14 @@ class Child:
         except OSError:
             return ""
 
+    def kill(self) -> None:
+        """Stop at once, the way a crash or a power cut would: no clean shutdown."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
+
     def stop(self, timeout: float = 10.0) -> None:
         if self.process.poll() is not None:
             return
@@ -166,10 +175,22 @@ def start_action_server(settings: Settings, *, timeout: float = 60) -> Child:
     return child
 
 
-def start_rasa_server(settings: Settings, model: Path, *, timeout: float = 180) -> Child:
+def lock_store_env(lock_store_url: str) -> dict[str, str]:
+    """The variables endpoints.yml reads for the lock store: in memory, or Redis from its URL."""
+    if not lock_store_url:
+        return dict(NAERVAER_LOCK_STORE_TYPE="in_memory", NAERVAER_LOCK_STORE_HOST="",
+                    NAERVAER_LOCK_STORE_PORT="", NAERVAER_LOCK_STORE_DB="")
+    url = urlsplit(lock_store_url)
+    if url.scheme != "redis" or not url.hostname:
+        raise ServiceError(f"LOCK_STORE_URL must look like redis://host:6379/1, not {url.scheme}://…")
+    return dict(NAERVAER_LOCK_STORE_TYPE="redis", NAERVAER_LOCK_STORE_HOST=url.hostname,
+                NAERVAER_LOCK_STORE_PORT=str(url.port or 6379), NAERVAER_LOCK_STORE_DB=url.path.strip("/") or "1")
+
+
+def _spawn_rasa(settings: Settings, model: Path, name: str) -> Child:
     env = rasa_env()
     env.update(NAERVAER_ACTION_ENDPOINT=settings.actions_url,
-               NAERVAER_TRACKER_STORE_URL=settings.tracker_store_url)
+               NAERVAER_TRACKER_STORE_URL=settings.tracker_store_url, **lock_store_env(settings.lock_store_url))
     if settings.tracker_store_url.startswith("sqlite:///"):
         Path(settings.tracker_store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     cmd = [str(rasa_executable()), "run", "--model", str(model), "--interface", "127.0.0.1",
@@ -177,9 +198,29 @@ def start_rasa_server(settings: Settings, model: Path, *, timeout: float = 180) 
            "--credentials", str(PROJECT_ROOT / "credentials.yml")]
     if settings.log_level in {"WARNING", "ERROR"}:
         cmd.append("--quiet")
-    child = _spawn("rasa", cmd, env, settings.var_dir / "logs")
-    _wait_ready(child, f"{settings.rasa_url}/webhooks/rest/", timeout)
-    return child
+    return _spawn(name, cmd, env, settings.var_dir / "logs")
+
+
+def start_rasa_server(settings: Settings, model: Path, *, timeout: float = 180, name: str = "rasa") -> Child:
+    return start_rasa_servers([settings], model, timeout=timeout, names=[name])[0]
+
+
+def start_rasa_servers(settings: list[Settings], model: Path, *, timeout: float = 180,
+                       names: list[str] | None = None) -> list[Child]:
+    """Rasa servers on each settings' port, loading the model side by side. Several servers need a
+    shared lock store (Settings.lock_store_url) and distinct names (a name is the log file's).
+    Call this from a thread that outlives the servers: Linux stops a child when the thread that
+    started it ends (PR_SET_PDEATHSIG)."""
+    names = names or [f"rasa-{i + 1}" for i in range(len(settings))]
+    children = [_spawn_rasa(s, model, name) for s, name in zip(settings, names, strict=True)]
+    try:
+        for child, s in zip(children, settings):
+            _wait_ready(child, f"{s.rasa_url}/webhooks/rest/", timeout)
+    except ServiceError:
+        for child in children:
+            child.stop()
+        raise
+    return children
 
 
 def stop_on_signals() -> None:

@@ -22,6 +22,9 @@ class Settings:
     log_level: str
     tracker_store_url: str
     models_dir: Path = field(default=PROJECT_ROOT / "models")
+    # Empty: each Rasa server keeps its conversation locks in memory (one server). A Redis URL
+    # (redis://host:port/db) lets several Rasa servers share the load behind a load balancer.
+    lock_store_url: str = ""
 
     @property
     def rasa_url(self) -> str:
@@ -42,4 +45,5 @@ def load_settings() -> Settings:
         log_level=os.environ.get("NAERVAER_LOG_LEVEL", "INFO").upper(),
         tracker_store_url=os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{var_dir / 'tracker.db'}",
         models_dir=Path(os.environ.get("NAERVAER_MODELS_DIR", PROJECT_ROOT / "models")),
+        lock_store_url=os.environ.get("LOCK_STORE_URL", ""),
     )
