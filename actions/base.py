@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import Turn, read_turn
-from naervaer.i18n import t
+from naervaer.conversations.failures import failure_reply, log_failure
 from naervaer.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ def render(reply: Reply, dispatcher: CollectingDispatcher) -> None:
 
 class CoreAction(Action, ABC):
     action_name: str = ""
+    # Slots emptied when the turn fails, so that sending the message again starts cleanly.
+    failure_slots: tuple[str, ...] = ()
 
     def name(self) -> str:
         return self.action_name
@@ -39,9 +41,9 @@ class CoreAction(Action, ABC):
             # The core talks to the database synchronously; a thread keeps the action server's
             # event loop free for everyone else's turns.
             reply = await asyncio.to_thread(self.answer, turn)
-        except Exception:  # the user must never meet a silent bot
-            log.exception("action %s failed", self.name())  # no message text, no names
-            reply = Reply().say(t(turn.lang, "Sorry, something went wrong on our side. Please try again in a "
-                                             "little while, or contact the school."))
+        except Exception as error:  # the user must never meet a silent bot
+            log_failure(log, f"action {self.name()}", error)
+            reply = failure_reply(turn.lang, error)
+            reply.slots.update(dict.fromkeys(self.failure_slots))
         render(reply, dispatcher)
         return [SlotSet("last_language", turn.lang)] + [SlotSet(k, v) for k, v in reply.slots.items()]

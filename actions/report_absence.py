@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any
 
@@ -13,8 +14,11 @@ from rasa_sdk.forms import FormValidationAction
 from actions.base import CoreAction, render
 from actions.turn import Turn, read_turn
 from naervaer.conversations import first_day
+from naervaer.conversations.failures import failure_reply, log_failure
 from naervaer.db import session_scope
 from naervaer.replies import Reply
+
+log = logging.getLogger(__name__)
 
 FORM_SLOTS = ["pupil", "absence_days", "absence_scope", "reason", "report_confirmed"]
 SCOPE_WORDS = [
@@ -69,6 +73,9 @@ class ValidateReportAbsenceForm(FormValidationAction):
         if not pupil:
             return {}
         step = await asyncio.to_thread(_step, first_day.choose_days, turn.asker, pupil, text)
+        if not step.understood and text != turn.text and not turn.text.startswith("/"):
+            # The NLU sometimes marks only part of the time words ("dag" of "i dag"): read the whole message.
+            step = await asyncio.to_thread(_step, first_day.choose_days, turn.asker, pupil, turn.text)
         if not step.understood and tracker.get_slot("requested_slot") is None:
             return {}  # no days in the first message: the form will ask
         return self._apply(step, "absence_days", dispatcher, ask_again=True)
@@ -106,12 +113,18 @@ class ValidateReportAbsenceForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "share_health_details":
-            # Never kept: answer kindly, ask the same question again.
-            turn = read_turn(tracker)
-            render(await asyncio.to_thread(_health, turn), dispatcher)
-            return [SlotSet(tracker.get_slot("requested_slot") or "absence_scope", None)]
-        return await super().run(dispatcher, tracker, domain)
+        try:
+            if intent == "share_health_details":
+                # Never kept: answer kindly, ask the same question again.
+                turn = read_turn(tracker)
+                render(await asyncio.to_thread(_health, turn), dispatcher)
+                return [SlotSet(tracker.get_slot("requested_slot") or "absence_scope", None)]
+            return await super().run(dispatcher, tracker, domain)
+        except Exception as error:  # a failing store must not leave the parent with a silent bot
+            log_failure(log, "validate_report_absence_form", error)
+            dispatcher.messages.clear()  # half a step's messages would mislead
+            render(failure_reply(read_turn(tracker).lang, error), dispatcher)
+            return []  # nothing changes: the form asks its question again
 
     @staticmethod
     def _apply(step: first_day.Step, slot: str, dispatcher: CollectingDispatcher, ask_again: bool) -> dict:
@@ -168,6 +181,7 @@ class ActionAskReportConfirmed(CoreAction):
 
 class ActionSubmitAbsenceReport(CoreAction):
     action_name = "action_submit_absence_report"
+    failure_slots = tuple(FORM_SLOTS)  # not stored: a resent report starts again and is confirmed again
 
     def answer(self, turn: Turn) -> Reply:
         s = turn.slots

@@ -6,7 +6,7 @@ import logging
 
 import httpx
 
-from naervaer.chat_client import BotMessage, parse_messages
+from naervaer.chat_client import BotMessage, parse_messages, silent
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ class RasaClient:
         except (ValueError, TypeError, AttributeError):
             log.error("Rasa server answered something that is not a list of messages")
             raise RasaUnavailable("bad reply") from None
-        if not any(m.text or m.image or m.buttons for m in messages):
-            # Rasa answers [] when the action server is down or an action failed before replying.
+        if silent(messages):
             log.error("Rasa server answered nothing (is the action server running?)")
             raise RasaUnavailable("empty reply")
         return messages

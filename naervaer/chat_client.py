@@ -18,6 +18,12 @@ def parse_messages(payload: list[dict]) -> list[BotMessage]:
             for m in payload]
 
 
+def silent(messages: list[BotMessage]) -> bool:
+    """Rasa answers [] when the action server is down or an action failed before replying: for the
+    person that is no answer at all, and the front end must say so."""
+    return not any(m.text or m.image or m.buttons for m in messages)
+
+
 class RestChannel:
     def __init__(self, rasa_url: str, timeout: float = 30.0) -> None:
         self._url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"

@@ -4,7 +4,8 @@ from __future__ import annotations
 import httpx
 import typer
 
-from naervaer.chat_client import BotMessage, RestChannel
+from naervaer.chat_client import BotMessage, RestChannel, silent
+from naervaer.i18n import detect_language, t
 
 
 def show(messages: list[BotMessage]) -> list[dict]:
@@ -25,6 +26,7 @@ def chat(rasa_url: str, sender_id: str, persona: str) -> None:
     typer.secho(f"Du skriver som «{persona}». Skriv et tall for å trykke på en knapp; Ctrl-C eller /avslutt avslutter.",
                 fg=typer.colors.YELLOW)
     buttons: list[dict] = []
+    lang = "nb"
     try:
         while True:
             try:
@@ -37,9 +39,16 @@ def chat(rasa_url: str, sender_id: str, persona: str) -> None:
                 break
             if text.isdigit() and 0 < int(text) <= len(buttons):
                 text = buttons[int(text) - 1]["payload"]
+            elif not text.startswith("/"):
+                lang = detect_language(text, fallback=lang)
             try:
-                buttons = show(channel.send(sender_id, text))
+                messages = channel.send(sender_id, text)
             except httpx.HTTPError:
-                typer.secho("Nærvær svarer ikke akkurat nå. Prøv igjen om litt.", fg=typer.colors.RED)
+                messages = []
+            if silent(messages):
+                typer.secho(t(lang, "Nærvær is not answering right now. Send your message again in a little "
+                                    "while: that is safe, nothing is stored twice."), fg=typer.colors.RED)
+                continue
+            buttons = show(messages)
     finally:
         channel.close()
