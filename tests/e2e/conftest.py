@@ -2,18 +2,21 @@
 unchanged), the action server and the Rasa server on free loopback ports, and a seeded SQLite store."""
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from naervaer import demo, services
 from naervaer.chat_client import RestChannel
 from naervaer.db import make_engine, session_scope
 from naervaer.migrate import upgrade
 from naervaer.settings import PROJECT_ROOT, Settings
+from tests.e2e.tcp_proxy import TcpProxy
 from tests.helpers import TODAY
 
 
@@ -57,3 +60,101 @@ def stack(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     finally:
         mp.undo()
         engine.dispose()
+
+
+# --- A deployment like a municipality's: PostgreSQL for the store and the tracker store, Redis for the
+# --- lock store, two Rasa servers sharing the load, one action server. The store is reached through a
+# --- proxy that the fault tests can cut.
+
+@dataclass
+class Cluster:
+    settings: Settings  # the first Rasa server's; settings.database_url goes through the proxy
+    model: services.Path
+    engine: Engine  # straight to PostgreSQL, for the tests' own checks
+    proxy: TcpProxy
+    rasa: list[services.Child]
+    rasa_settings: list[Settings]
+    actions: services.Child
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [s.rasa_url for s in self.rasa_settings]
+
+    def restart_rasa(self, i: int, *, crash: bool = False) -> None:
+        """Stop Rasa server i (SIGKILL when crash) and start it again with the same model and stores."""
+        self.rasa[i].kill() if crash else self.rasa[i].stop()
+        self.rasa[i] = services.start_rasa_server(self.rasa_settings[i], self.model, name=f"rasa-{i + 1}")
+
+    def stop_actions(self) -> None:
+        self.actions.stop()
+
+    def start_actions(self) -> None:
+        if self.actions.process.poll() is not None:
+            self.actions = services.start_action_server(self.settings)
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _pg_schema_url(base: str, schema: str, *, host: str | None = None, port: int | None = None,
+                   driver: str | None = None) -> str:
+    url = make_url(base)
+    if host:
+        url = url.set(host=host, port=port)
+    if driver:
+        url = url.set(drivername=driver)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def cluster(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set (.ci/run sets it to the local PostgreSQL)")
+    if not _redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts it)")
+    store_schema, tracker_schema = f"naervaer_e2e_{os.getpid()}", f"naervaer_tracker_{os.getpid()}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        for schema in (store_schema, tracker_schema):
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    pg = make_url(base)
+    var = tmp_path_factory.mktemp("cluster")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NAERVAER_TODAY", TODAY.isoformat())
+    with TcpProxy(pg.host or "127.0.0.1", pg.port or 5432) as proxy:
+        settings = Settings(
+            database_url=_pg_schema_url(base, store_schema, host="127.0.0.1", port=proxy.port),
+            var_dir=var, rasa_port=free_port(), actions_port=free_port(), log_level="INFO",
+            tracker_store_url=_pg_schema_url(base, tracker_schema, driver="postgresql"),
+            models_dir=PROJECT_ROOT / "models", lock_store_url="redis://127.0.0.1:6379/1")
+        engine = make_engine(_pg_schema_url(base, store_schema))
+        upgrade(engine)
+        with session_scope(engine) as session:
+            demo.seed(session, TODAY)
+        second = replace(settings, rasa_port=free_port())
+        children: list[services.Child] = []
+        cluster = None
+        try:
+            actions = services.start_action_server(settings)
+            children.append(actions)
+            children += services.start_rasa_servers([settings, second], trained_model)
+            cluster = Cluster(settings=settings, model=trained_model, engine=engine, proxy=proxy,
+                              rasa=children[1:], rasa_settings=[settings, second], actions=actions)
+            yield cluster
+        finally:
+            for child in reversed([cluster.actions, *cluster.rasa] if cluster else children):
+                child.stop()
+            mp.undo()
+            engine.dispose()
+            with admin.begin() as conn:
+                for schema in (store_schema, tracker_schema):
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
