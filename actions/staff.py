@@ -13,7 +13,8 @@ class ActionPupilStatus(CoreAction):
 
     def answer(self, turn: Turn) -> Reply:
         with session_scope() as session:
-            return pupil_status.answer(session, turn.asker, turn.entity("pupil"))
+            status = pupil_status.answer(session, turn.asker, turn.entity("pupil"))
+        return status.full_reply()  # the chart is drawn once the store's transaction is over
 
 
 class ActionRegisterAbsent(CoreAction):

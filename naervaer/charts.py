@@ -1,27 +1,75 @@
 """A pupil's absence over the last 15 weeks as a PNG: one row per weekday, one column per week,
 so a pattern (always Mondays, always after the weekend) shows at a glance, with the days on which
-the school's guide counted the absence as worrying marked underneath."""
+the school's guide counted the absence as worrying marked underneath.
+
+Drawn with matplotlib's object-oriented API (a `Figure` of its own on an Agg canvas, never `pyplot`
+and its global state), so actions drawing in several threads at once do not disturb each other.
+A chart is named by a digest of everything it shows and drawn only once: the same absence, day,
+guide, level, language and name give the same file, and any new absence gives a new one."""
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")  # no screen on a server
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-
-from naervaer.absence import AbsenceEvent, AbsenceKind, SchoolLevel  # noqa: E402
-from naervaer.calendar import SchoolCalendar  # noqa: E402
-from naervaer.guides.schema import Guide  # noqa: E402
-from naervaer.i18n import N_, t  # noqa: E402
-from naervaer.rules.engine import evaluate  # noqa: E402
+from naervaer.absence import AbsenceEvent, AbsenceKind, SchoolLevel
+from naervaer.calendar import SchoolCalendar
+from naervaer.guides.schema import Guide
+from naervaer.i18n import N_, t
+from naervaer.rules.engine import evaluate
 
 WEEKS = 15
+HISTORY = timedelta(weeks=WEEKS + 16)  # the events a chart needs: the longest windows reach ~15 weeks further back
+DRAWING = 1  # raise when the picture changes, so charts drawn before are not reused
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"))
 # 0 school day, 1 late / left early, 2 hour absence, 3 whole day, 4 no school
 COLOURS = ListedColormap(["#f2f2f2", "#f6d365", "#f08a24", "#c0392b", "#ffffff"])
+FLAGGED = ListedColormap(["#ffffff", "#8e44ad"])
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """Everything one chart needs, read from the store beforehand, so that drawing it (slow) holds
+    no transaction open."""
+
+    events: tuple[AbsenceEvent, ...]
+    guide: Guide
+    level: SchoolLevel
+    calendar: SchoolCalendar
+    on: date
+    first_name: str
+    lang: str
+    directory: Path
+
+    def digest(self) -> str:
+        """What the picture shows, in a few hex digits: equal digests, equal pictures."""
+        since = self.on - HISTORY
+        school_days = "".join("1" if self.calendar.is_school_day(since + timedelta(days=d)) else "0"
+                              for d in range((self.on - since).days + 1))
+        parts = [f"drawing {DRAWING}", self.on.isoformat(), self.guide.key, str(self.level), self.lang,
+                 self.first_name, school_days, self.guide.model_dump_json(),
+                 *sorted(repr(e) for e in self.events)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+    @property
+    def path(self) -> Path:
+        return self.directory / f"absence-{self.digest()}.png"
+
+    def draw(self) -> Path:
+        """The chart's PNG, drawn now unless an identical one is already there."""
+        path = self.path
+        if path.exists():
+            return path
+        return absence_chart(list(self.events), self.guide, self.level, self.calendar, self.on, self.first_name,
+                             self.lang, path)
 
 
 def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, calendar: SchoolCalendar,
@@ -42,20 +90,28 @@ def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, 
             if evaluate(events, guide, day, calendar, level):
                 flagged_weeks[week] = 1
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 3.6), height_ratios=[5, 1], sharex=True)
+    fig = Figure(figsize=(8, 3.6))
+    FigureCanvasAgg(fig)
+    top, bottom = fig.subplots(2, 1, height_ratios=[5, 1], sharex=True)
     top.imshow(grid, cmap=COLOURS, vmin=0, vmax=4, aspect="auto")
     top.set_yticks(range(5), [t(lang, d) for d in WEEKDAYS])
     top.set_title(t(lang, "{name}: absence over the last 15 weeks", name=first_name), fontsize=11)
-    bottom.imshow([flagged_weeks], cmap=ListedColormap(["#ffffff", "#8e44ad"]), vmin=0, vmax=1, aspect="auto")
+    bottom.imshow([flagged_weeks], cmap=FLAGGED, vmin=0, vmax=1, aspect="auto")
     bottom.set_yticks([0], [t(lang, "Worrying")])
     weeks = [monday + timedelta(weeks=w) for w in range(WEEKS)]
     bottom.set_xticks(range(WEEKS), [str(d.isocalendar()[1]) for d in weeks], fontsize=8)
     bottom.set_xlabel(t(lang, "Week (purple: worrying by {guide})", guide=guide.key.capitalize()), fontsize=9)
-    legend = [plt.Rectangle((0, 0), 1, 1, color=COLOURS(i / 4)) for i in (3, 2, 1)]
+    legend = [Rectangle((0, 0), 1, 1, color=COLOURS(i / 4)) for i in (3, 2, 1)]
     top.legend(legend, [t(lang, "Whole day"), t(lang, "Lessons"), t(lang, "Late or left early")],
                loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    # Written beside its name and renamed at once: a reader never gets half a PNG, and two threads
+    # drawing the same chart each write their own file and the last rename wins.
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    try:
+        fig.savefig(partial, dpi=110, format="png")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path

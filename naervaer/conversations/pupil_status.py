@@ -1,8 +1,8 @@
 """'Hva nå med Ida?' — a pupil's status against the school's guide, for staff allowed to see it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from naervaer.conversations.context import Asker
 from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import N_, format_day, t, tn
 from naervaer.models import AuditAction
-from naervaer.charts import WEEKS, absence_chart
+from naervaer.charts import HISTORY, ChartRequest
 from naervaer.flags import pupil_events
 from naervaer.models import ClassGroup
 from naervaer.replies import Message, Reply
@@ -73,23 +73,42 @@ def render(status: PupilStatus, lang: str) -> str:
     return "\n".join(lines)
 
 
-def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+@dataclass(frozen=True)
+class StatusAnswer:
+    """The status reply, and the chart to go with it: drawing is slow, so it is left until the
+    store's transaction is over (`full_reply`), and nobody else waits for the store meanwhile."""
+
+    reply: Reply
+    chart: ChartRequest | None = None
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    def full_reply(self) -> Reply:
+        """The reply with the chart drawn (or found drawn) and attached; call it outside the session."""
+        if self.chart is None:
+            return self.reply
+        return Reply(messages=[*self.reply.messages, Message(image=str(self.chart.draw()))],
+                     slots=dict(self.reply.slots))
+
+
+def answer(session: Session, asker: Asker, pupil_name: str | None) -> StatusAnswer:
     found = find_pupil(session, asker, pupil_name, Permission.VIEW_STATUS, "ask_pupil_status")
     if isinstance(found, Reply):
-        return found
+        return StatusAnswer(found)
     pupil = found.pupil
     status = pupil_status(session, pupil, asker.today)
     audit(session, found.viewer, pupil, AuditAction.READ, "pupil_status")
     reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang))
-    reply.messages.append(Message(image=str(chart(session, status, asker.lang))))
-    return reply
+    return StatusAnswer(reply, chart_request(session, status, asker.lang))
 
 
-def chart(session: Session, status: PupilStatus, lang: str) -> Path:
-    """The 15-week chart of the pupil's absence with the guide's verdict per week."""
-    since = status.on - timedelta(weeks=WEEKS + 16)  # the longest windows reach ~15 weeks further back
-    events = pupil_events(session, status.pupil.id, since, status.on)
+def chart_request(session: Session, status: PupilStatus, lang: str) -> ChartRequest:
+    """All the 15-week chart of the pupil's absence needs, read from the store (the drawing comes later)."""
+    events = pupil_events(session, status.pupil.id, status.on - HISTORY, status.on)
     group = session.get(ClassGroup, status.pupil.class_group_id)
-    path = load_settings().var_dir / "charts" / f"pupil-{status.pupil.id}-{status.on.isoformat()}-{lang}.png"
-    return absence_chart(events, status.guide, group.level, calendar_for(status.school.code, status.on), status.on,
-                         status.pupil.person.given_name, lang, path)
+    return ChartRequest(events=tuple(events), guide=status.guide, level=group.level,
+                        calendar=calendar_for(status.school.code, status.on), on=status.on,
+                        first_name=status.pupil.person.given_name, lang=lang,
+                        directory=load_settings().var_dir / "charts")
