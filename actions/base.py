@@ -7,11 +7,12 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import Turn, read_turn
 from naervaer.conversations.failures import failure_reply, log_failure
+from naervaer.i18n import t
 from naervaer.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ class CoreAction(Action, ABC):
     action_name: str = ""
     # Slots emptied when the turn fails, so that sending the message again starts cleanly.
     failure_slots: tuple[str, ...] = ()
+    # The form's own questions and submission. Any other action answering while a form is open
+    # (a question asked in the middle of a report) closes the form and says so.
+    part_of_form: bool = False
 
     def name(self) -> str:
         return self.action_name
@@ -45,5 +49,13 @@ class CoreAction(Action, ABC):
             log_failure(log, f"action {self.name()}", error)
             reply = failure_reply(turn.lang, error)
             reply.slots.update(dict.fromkeys(self.failure_slots))
+        events = [SlotSet("last_language", turn.lang)] + [SlotSet(k, v) for k, v in reply.slots.items()]
+        form = (tracker.active_loop or {}).get("name")
+        if form and not self.part_of_form:
+            reply.say(t(turn.lang, "(The absence report you started was not sent. Write again when you want to "
+                                   "report it.)"))
+            form_slots = (domain.get("forms") or {}).get(form, {}).get("required_slots") or []
+            events += [SlotSet(slot, None) for slot in form_slots]
+            events += [SlotSet("requested_slot", None), ActiveLoop(None)]
         render(reply, dispatcher)
-        return [SlotSet("last_language", turn.lang)] + [SlotSet(k, v) for k, v in reply.slots.items()]
+        return events

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
@@ -21,6 +21,11 @@ from naervaer.replies import Reply
 log = logging.getLogger(__name__)
 
 FORM_SLOTS = ["pupil", "absence_days", "absence_scope", "reason", "report_confirmed"]
+# What a parent says inside the form that is an answer to it; any other intent the NLU is sure of is a
+# question of its own, left to its own rule.
+ANSWER_INTENTS = {"report_absence", "inform", "affirm", "deny", "nlu_fallback", "change_report",
+                  "share_health_details"}
+SURE = 0.6
 SCOPE_WORDS = [
     (re.compile(r"\b(hele dagen|heile dagen|hel dag|heil dag|whole day|all day)\b"), "whole_day"),
     (re.compile(r"\b(kommer senere|kjem seinare|kommer seinere|senere|seinare|later|late)\b"), "arrives_late"),
@@ -113,6 +118,15 @@ class ValidateReportAbsenceForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0) >= SURE
+        asking = tracker.get_slot("requested_slot")
+        if asking and intent not in ANSWER_INTENTS and sure:
+            # A question inside the report: rejected here (a pupil named in it would otherwise count as an
+            # answer), so its own rule answers it, and that action closes the form.
+            return [ActionExecutionRejected(self.form_name())]
+        if asking and asking != "report_confirmed" and intent == "deny":  # "avbryt", "nei, glem det"
+            render(first_day.not_sent(read_turn(tracker).lang), dispatcher)
+            return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
         try:
             if intent == "share_health_details":
                 # Never kept: answer kindly, ask the same question again.
@@ -143,6 +157,7 @@ def _health(turn: Turn) -> Reply:
 
 class ActionAskPupil(CoreAction):
     action_name = "action_ask_pupil"
+    part_of_form = True
 
     def answer(self, turn: Turn) -> Reply:
         with session_scope() as session:
@@ -152,6 +167,7 @@ class ActionAskPupil(CoreAction):
 
 class ActionAskAbsenceDays(CoreAction):
     action_name = "action_ask_absence_days"
+    part_of_form = True
 
     def answer(self, turn: Turn) -> Reply:
         return first_day.ask_days(turn.lang)
@@ -159,6 +175,7 @@ class ActionAskAbsenceDays(CoreAction):
 
 class ActionAskAbsenceScope(CoreAction):
     action_name = "action_ask_absence_scope"
+    part_of_form = True
 
     def answer(self, turn: Turn) -> Reply:
         return first_day.ask_scope(turn.lang)
@@ -166,6 +183,7 @@ class ActionAskAbsenceScope(CoreAction):
 
 class ActionAskReason(CoreAction):
     action_name = "action_ask_reason"
+    part_of_form = True
 
     def answer(self, turn: Turn) -> Reply:
         return first_day.ask_reason(turn.lang)
@@ -173,6 +191,7 @@ class ActionAskReason(CoreAction):
 
 class ActionAskReportConfirmed(CoreAction):
     action_name = "action_ask_report_confirmed"
+    part_of_form = True
 
     def answer(self, turn: Turn) -> Reply:
         s = turn.slots
@@ -181,6 +200,7 @@ class ActionAskReportConfirmed(CoreAction):
 
 class ActionSubmitAbsenceReport(CoreAction):
     action_name = "action_submit_absence_report"
+    part_of_form = True
     failure_slots = tuple(FORM_SLOTS)  # not stored: a resent report starts again and is confirmed again
 
     def answer(self, turn: Turn) -> Reply:

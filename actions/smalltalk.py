@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import Restarted, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.base import CoreAction
 from actions.turn import Turn
 from naervaer.conversations import handoff, smalltalk
@@ -42,3 +48,27 @@ class ActionChooseLanguage(CoreAction):
 
     def answer(self, turn: Turn) -> Reply:
         return smalltalk.choose_language(turn.entity("language"), turn.lang)
+
+
+class ActionRestart(CoreAction):
+    """Rasa's /restart, which otherwise answers nothing; the language outlives the restart."""
+
+    action_name = "action_restart"
+
+    def answer(self, turn: Turn) -> Reply:
+        return smalltalk.restarted(turn.lang)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        return [Restarted(), *await super().run(dispatcher, tracker, domain)]
+
+
+class ActionBack(CoreAction):
+    """Rasa's /back, which otherwise answers nothing: forgets the message before it (as Rasa's does)."""
+
+    action_name = "action_back"
+
+    def answer(self, turn: Turn) -> Reply:
+        return smalltalk.went_back(turn.lang)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        return [UserUtteranceReverted(), UserUtteranceReverted(), *await super().run(dispatcher, tracker, domain)]

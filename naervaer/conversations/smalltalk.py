@@ -118,3 +118,13 @@ def not_understood(lang: str, ranking: Sequence[tuple[str, float]] = (), entitie
     buttons = [Button(t(lang, INTENT_TITLES[name]), f"/{name}{payload}") for name in guesses]
     buttons.append(Button(t(lang, "Something else"), "/help"))
     return Reply().say(t(lang, "Sorry, I'm not sure I understood. Did you mean one of these?"), buttons)
+
+
+def restarted(lang: str) -> Reply:
+    """After Rasa's own /restart: the conversation is forgotten, the person is not left in silence."""
+    return Reply().say(t(lang, "OK, we start again from the beginning. What can I help you with?"))
+
+
+def went_back(lang: str) -> Reply:
+    """After Rasa's own /back: the last message is forgotten."""
+    return Reply().say(t(lang, "OK, I have set aside your last message. What would you like to write instead?"))

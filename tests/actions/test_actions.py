@@ -66,8 +66,18 @@ def test_unlinked_sender(demo_engine):
     assert "I don't know who you are yet" in messages[0]["text"]
 
 
-def test_a_failing_store_gives_a_polite_message_not_silence(engine, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "sqlite:////nonexistent-dir/x/y.db")
+def test_an_unreachable_store_says_nothing_was_saved_not_silence(engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/nothing-listens-here")
+    messages, _ = run(ActionAnswerAbsence(), tracker("demo-parent", "hvor mye fravær har ida", "ask_absence"))
+    assert "får ikke kontakt med fraværsregisteret" in messages[0]["text"]
+    assert "ingenting fra denne meldingen ble lagret" in messages[0]["text"]
+
+
+def test_any_other_failure_gives_a_polite_message_not_silence(demo_engine, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("naervaer.conversations.absence_question.answer", broken)
     messages, _ = run(ActionAnswerAbsence(), tracker("demo-parent", "hvor mye fravær har ida", "ask_absence"))
     assert "noe gikk galt" in messages[0]["text"]
 

@@ -240,19 +240,34 @@ def test_a_conversation_full_of_garbage_still_answers_normally(stack):
     assert "Ida" in reply and FIGURES.search(reply), reply
 
 
-@pytest.mark.xfail(strict=True, reason="found by this file, not fixed yet: inside the report form every message is "
-                                       "read as the days asked for, so neither a question nor 'avbryt' gets out")
-def test_a_question_inside_a_half_filled_report_form_is_answered(stack):
+def test_avbryt_inside_a_half_filled_report_form_stops_it(stack):
     kari = new_sender(stack, PERSONAS[1])
     stack.chat.send(kari.sender_id, '/report_absence{"pupil":"Ida Hansen"}')   # the form asks which days
-    stack.chat.send(kari.sender_id, "avbryt")
+    assert "ingenting ble sendt til skolen" in answer_text(stack.chat.send(kari.sender_id, "avbryt"))
     reply = answer_text(stack.chat.send(kari.sender_id, "Hvor mye fravær har Ida?"))
     assert "Ida" in reply and FIGURES.search(reply), reply
 
 
-@pytest.mark.xfail(strict=True, reason="Rasa's built-in /restart, /back and /session_start run default actions "
-                                       "that say nothing; fixing it needs the domain (a retrain), see the report")
-@pytest.mark.parametrize("command", ["/restart", "/back", "/session_start"])
+def test_a_question_inside_a_half_filled_report_form_is_answered_and_the_report_not_sent(stack):
+    kari = new_sender(stack, PERSONAS[1])
+    stack.chat.send(kari.sender_id, '/report_absence{"pupil":"Ida Hansen"}')   # the form asks which days
+    reply = answer_text(stack.chat.send(kari.sender_id, "Hvor mye fravær har Ida?"))
+    assert "Ida" in reply and FIGURES.search(reply), reply
+    assert "Fraværsmeldingen du begynte på, ble ikke sendt" in reply
+    # The form is closed: the next message is read on its own, not as the days of the report.
+    reply = answer_text(stack.chat.send(kari.sender_id, "hva forventer skolen av meg?"))
+    assert "Hvilke dager?" not in reply and "Kilde" in reply, reply
+
+
+@pytest.mark.parametrize("command", ["/restart", "/back"])
 def test_rasas_own_commands_are_not_answered_with_silence(stack, command):
     kari = new_sender(stack, PERSONAS[1])
     assert any((m.text or "").strip() for m in stack.chat.send(kari.sender_id, command))
+
+
+@pytest.mark.xfail(strict=True, reason="Rasa's own session start says nothing; overriding action_session_start "
+                                       "would touch the start of every conversation (and its carried-over slots) "
+                                       "for a command no front end sends")
+def test_rasas_session_start_command_is_not_answered_with_silence(stack):
+    kari = new_sender(stack, PERSONAS[1])
+    assert any((m.text or "").strip() for m in stack.chat.send(kari.sender_id, "/session_start"))
