@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,13 @@ TRAINING_INPUTS = ("config.yml", "domain", "data/nlu", "data/rules", "data/stori
 
 class ServiceError(RuntimeError):
     pass
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (for tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def rasa_executable() -> Path:

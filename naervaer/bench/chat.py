@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from naervaer import services
 from naervaer.bench import breakdown, memory, our_stack, reference_bot, turns
 from naervaer.bench.turns import Press, Say, SenderPool, TurnKind
 
@@ -148,7 +149,7 @@ def run_reference(opts: Options, result: ChatResult, *, do_turns: bool, do_memor
         result.reference_training_s = trained_s
         opts.log(f"reference model: {model.name}" + (f" (trained in {trained_s:.0f} s)" if trained_s else " (cached)"))
         with tempfile.TemporaryDirectory(prefix="naervaer-bench-ref-") as tmp:
-            port, actions_port = our_stack.free_port(), our_stack.free_port()
+            port, actions_port = services.free_port(), services.free_port()
             with reference_bot.serving(folder, model, rasa_port=port, actions_port=actions_port,
                                        log_dir=Path(tmp) / "logs") as (actions, rasa):
                 url = f"http://127.0.0.1:{port}"

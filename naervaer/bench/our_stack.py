@@ -4,7 +4,6 @@ dir, and "today" pinned to a school day so the demo data make sense."""
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,12 +24,6 @@ BENCH_TODAY = date(2026, 11, 23)  # a Monday (the end-to-end tests' day)
 # Who the bench's sender ids are linked to, by sender prefix.
 PEOPLE = {"bench-teacher": ("Marte", "Lie"),   # contact teacher of 6A in Jevnaker (Ida Hansen's class)
           "bench-parent": ("Kari", "Hansen")}  # Ida Hansen's mother, with parental responsibility
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -62,7 +55,7 @@ class OurStack:
 def running(var_dir: Path, model: Path, *, log_level: str = "WARNING") -> Iterator[OurStack]:
     var_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(database_url=f"sqlite:///{var_dir / 'naervaer.db'}", var_dir=var_dir,
-                        rasa_port=free_port(), actions_port=free_port(), log_level=log_level,
+                        rasa_port=services.free_port(), actions_port=services.free_port(), log_level=log_level,
                         tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}", models_dir=model.parent)
     engine = make_engine(settings.database_url)
     upgrade(engine)

@@ -5,11 +5,9 @@ Run with NAERVAER_UPDATE_DOCS=1 to write the recorded parent flow and morning di
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 
 import httpx
@@ -27,8 +25,9 @@ from naervaer.models import (
 )
 from naervaer.settings import PROJECT_ROOT
 from tests.bot.conftest import make_config, sender_of
+from tests.bot.live import LiveBot
 from tests.bot.fake_telegram import Event, FakeBotApi, FakeTelegramServer
-from tests.e2e.conftest import free_port
+from naervaer.services import free_port
 from tests.helpers import TODAY
 
 pytestmark = pytest.mark.e2e
@@ -36,41 +35,6 @@ pytestmark = pytest.mark.e2e
 KARI, MARTE, INGRID, KNUT, STRANGER = 510001, 510002, 510003, 510004, 510005
 NAMES = {KARI: "Kari", MARTE: "Marte", INGRID: "Ingrid", KNUT: "Knut", STRANGER: "Ukjent"}
 DOCS = PROJECT_ROOT / "docs" / "telegram.md"
-
-
-class LiveBot:
-    """The application polling the fake server from its own thread and event loop, like `python -m bot`."""
-
-    def __init__(self, app) -> None:  # noqa: ANN001
-        self.app = app
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="bot", daemon=True)
-
-    def call(self, coro, timeout: float = 120):  # noqa: ANN001
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def start(self, webhook: dict | None = None) -> None:
-        self.thread.start()
-
-        async def start() -> None:
-            await self.app.initialize()
-            await self.app.start()
-            if webhook:
-                await self.app.updater.start_webhook(**webhook)
-            else:
-                await self.app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        self.call(start())
-
-    def stop(self) -> None:
-        async def stop() -> None:
-            await self.app.updater.stop()
-            await self.app.stop()
-            await self.app.shutdown()
-        try:
-            self.call(stop(), timeout=30)
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(10)
 
 
 @pytest.fixture(scope="module")

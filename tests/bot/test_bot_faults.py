@@ -37,6 +37,7 @@ from naervaer.models import (
 )
 from tests.bot.conftest import make_config
 from tests.bot.fake_telegram import FakeBotApi, FakeRequest, FakeTelegramServer
+from tests.bot.live import LiveBot
 from tests.helpers import TODAY
 
 PARENT, MARTE = 434343, 600001
@@ -368,39 +369,6 @@ async def test_a_threshold_notice_refused_is_not_recorded_and_is_sent_once_later
 # --- end to end: real Rasa and action servers, the fake over HTTP, python-telegram-bot's rate limiter ----
 
 NOAH_MOTHER = 530001
-
-
-class LiveBot:
-    """The application polling the fake server from its own thread and event loop, like `python -m bot`."""
-
-    def __init__(self, app) -> None:  # noqa: ANN001
-        import threading
-        self.app = app
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="bot-faults", daemon=True)
-
-    def call(self, coro, timeout: float = 120):  # noqa: ANN001
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def start(self) -> None:
-        self.thread.start()
-
-        async def start() -> None:
-            await self.app.initialize()
-            await self.app.start()
-            await self.app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
-        self.call(start())
-
-    def stop(self) -> None:
-        async def stop() -> None:
-            await self.app.updater.stop()
-            await self.app.stop()
-            await self.app.shutdown()
-        try:
-            self.call(stop(), timeout=30)
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(10)
 
 
 @pytest.fixture

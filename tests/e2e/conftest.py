@@ -20,12 +20,6 @@ from tests.e2e.tcp_proxy import TcpProxy
 from tests.helpers import TODAY
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Stack:
     settings: Settings
@@ -42,8 +36,8 @@ def trained_model() -> services.Path:
 def stack(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("var")
     settings = Settings(
-        database_url=f"sqlite:///{var / 'naervaer.db'}", var_dir=var, rasa_port=free_port(),
-        actions_port=free_port(), log_level="INFO", tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
+        database_url=f"sqlite:///{var / 'naervaer.db'}", var_dir=var, rasa_port=services.free_port(),
+        actions_port=services.free_port(), log_level="INFO", tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
         models_dir=PROJECT_ROOT / "models",
     )
     engine = make_engine(settings.database_url)
@@ -132,14 +126,14 @@ def cluster(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with TcpProxy(pg.host or "127.0.0.1", pg.port or 5432) as proxy:
         settings = Settings(
             database_url=_pg_schema_url(base, store_schema, host="127.0.0.1", port=proxy.port),
-            var_dir=var, rasa_port=free_port(), actions_port=free_port(), log_level="INFO",
+            var_dir=var, rasa_port=services.free_port(), actions_port=services.free_port(), log_level="INFO",
             tracker_store_url=_pg_schema_url(base, tracker_schema, driver="postgresql"),
             models_dir=PROJECT_ROOT / "models", lock_store_url="redis://127.0.0.1:6379/1")
         engine = make_engine(_pg_schema_url(base, store_schema))
         upgrade(engine)
         with session_scope(engine) as session:
             demo.seed(session, TODAY)
-        second = replace(settings, rasa_port=free_port())
+        second = replace(settings, rasa_port=services.free_port())
         children: list[services.Child] = []
         cluster = None
         try:
