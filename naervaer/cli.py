@@ -354,7 +354,7 @@ def bench(only: str = typer.Option("rules,turns,memory,nlu", help="sections, com
     if "turns" in chosen or "memory" in chosen:
         sections.chat(ctx, model, do_turns="turns" in chosen, do_memory="memory" in chosen,
                       options={"levels": tuple(int(x) for x in clients.split(",")), "latency_samples": samples,
-                               "level_turns": level_turns, "reference": reference})
+                               "level_turns": level_turns, "reference": reference, "pg_url": pg_url})
     if "nlu" in chosen:
         sections.nlu(ctx, model)
     typer.echo(f"JSON: {ctx.out}", err=True)

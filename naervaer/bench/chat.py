@@ -6,15 +6,23 @@ writes them (naervaer.bench.report).
 """
 from __future__ import annotations
 
+import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from naervaer import services
 from naervaer.bench import breakdown, memory, our_stack, reference_bot, turns
 from naervaer.bench.turns import Press, Say, SenderPool, TurnKind
+from naervaer.db import make_engine
 
 # --- the turns measured ----------------------------------------------------------------------------
 
@@ -52,6 +60,10 @@ class Options:
     deadline_s: float = 60.0       # a level (or a latency run) stops sending new turns after this
     reference: bool = True
     telegram: bool = True
+    # The production shape beside the embedded default: two Rasa servers sharing a PostgreSQL tracker
+    # store (a schema of its own in pg_url) and a Redis lock store; skipped when either is not reachable.
+    pg_url: str | None = None
+    redis_url: str = "redis://127.0.0.1:6379/1"
     log: Callable[[str], None] = print
 
 
@@ -86,7 +98,7 @@ def _latency(url: str, key: str, kind: TurnKind, bot: str, opts: Options, pool: 
              f"errors {load.errors}")
 
 
-def _throughput(url: str, kind_key: str, kind: TurnKind, bot: str, opts: Options, run: str,
+def _throughput(url: str | list[str], kind_key: str, kind: TurnKind, bot: str, opts: Options, run: str,
                 result: ChatResult) -> None:
     for clients in opts.levels:
         per_client = turns.turns_per_client(clients, opts.level_turns)
@@ -143,6 +155,55 @@ def run_ours(model: Path, opts: Options, result: ChatResult, *, do_turns: bool, 
                                                **memory.peak_memory(child.process.pid)})
 
 
+SCALED, SCALED_KIND = "naervaer-2-servers", "count"
+TRACKER_SCHEMA = "naervaer_bench_tracker"
+
+
+@contextmanager
+def _tracker_schema(pg_url: str) -> Iterator[str]:
+    """An empty schema for Rasa's tracker store, as a URL Rasa's SQLAlchemy 1.4 (psycopg2) takes."""
+    admin = make_engine(pg_url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{TRACKER_SCHEMA}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{TRACKER_SCHEMA}"'))
+        yield make_url(pg_url).set(drivername="postgresql").update_query_dict(
+            {"options": f"-csearch_path={TRACKER_SCHEMA}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{TRACKER_SCHEMA}" CASCADE'))
+        admin.dispose()
+
+
+def _reachable(pg_url: str, redis_url: str) -> bool:
+    try:
+        with make_engine(pg_url).connect():
+            pass
+        redis = urlsplit(redis_url)
+        with socket.create_connection((redis.hostname, redis.port or 6379), timeout=2) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except (OSError, SQLAlchemyError):
+        return False
+
+
+def run_ours_scaled(model: Path, opts: Options, result: ChatResult) -> None:
+    """The count turn's throughput on the deployment the README recommends (one action server)."""
+    if not opts.pg_url or not _reachable(opts.pg_url, opts.redis_url):
+        opts.log("two Rasa servers: skipped (PostgreSQL or Redis not reachable)")
+        return
+    opts.log("starting our stack with two Rasa servers (PostgreSQL tracker store, Redis lock store) ...")
+    kind = OURS[SCALED_KIND]
+    with _tracker_schema(opts.pg_url) as tracker, tempfile.TemporaryDirectory(prefix="naervaer-bench-2-") as tmp, \
+            our_stack.running(Path(tmp) / "var", model, servers=2, tracker_store_url=tracker,
+                              lock_store_url=opts.redis_url) as stack:
+        ids = {sender for clients in opts.levels for sender in SenderPool(f"load2c{clients}").all_senders(
+            kind.sender_prefix, clients, turns.turns_per_client(clients, opts.level_turns))}
+        stack.link(kind.sender_prefix, sorted(ids | set(SenderPool("warm2").all_senders(kind.sender_prefix, 2, 3))))
+        turns.measure(stack.urls, kind, clients=2, turns_per_client=3, pool=SenderPool("warm2"))
+        _throughput(stack.urls, SCALED_KIND, kind, SCALED, opts, "load2", result)
+
+
 def run_reference(opts: Options, result: ChatResult, *, do_turns: bool, do_memory: bool) -> None:
     with reference_bot.project() as folder:
         model, trained_s = reference_bot.trained_model(folder)
@@ -175,6 +236,8 @@ def run(model: Path, opts: Options, *, do_turns: bool, do_memory: bool) -> ChatR
     result = ChatResult()
     started = time.monotonic()
     run_ours(model, opts, result, do_turns=do_turns, do_memory=do_memory)
+    if do_turns:
+        run_ours_scaled(model, opts, result)
     if opts.reference:
         run_reference(opts, result, do_turns=do_turns, do_memory=do_memory)
     opts.log(f"chat benchmark: {time.monotonic() - started:.0f} s")
@@ -214,6 +277,12 @@ def side_by_side(rows: list[dict]) -> list[dict]:
             out.append({"measure": f"  {n} concurrent conversations",
                         "Nærvær": _thr(_find(rows, "naervaer", "throughput", key, n)),
                         ref: _thr(_find(rows, "reference", "throughput", REFERENCE_LOAD_KIND, n)) if n_kind == 0 else ""})
+    if any(r["bot"] == SCALED for r in rows):
+        out.append({"measure": f"throughput, ours on two Rasa servers (PostgreSQL tracker store, Redis lock store): "
+                               f"{SCALED_KIND} turn", "Nærvær": "", ref: ""})
+        for n in levels:
+            out.append({"measure": f"  {n} concurrent conversations",
+                        "Nærvær": _thr(_find(rows, SCALED, "throughput", SCALED_KIND, n)), ref: ""})
     return out
 
 
@@ -235,6 +304,12 @@ def targets(rows: list[dict]) -> dict:
             "reference_turns_per_s": ref_32 and ref_32["turns_per_s"],
             "met": None if not (ours_32 and ref_32) else
             ours_32["turns_per_s"] >= 2 * ref_32["turns_per_s"] and ours_32["errors"] == 0}
+    scaled_32 = _find(rows, SCALED, "throughput", SCALED_KIND, 32)
+    out[f"throughput32_{SCALED_KIND}_two_servers"] = {
+        "ours_turns_per_s": scaled_32 and scaled_32["turns_per_s"], "ours_errors": scaled_32 and scaled_32["errors"],
+        "reference_turns_per_s": ref_32 and ref_32["turns_per_s"],
+        "met": None if not (scaled_32 and ref_32) else
+        scaled_32["turns_per_s"] >= 2 * ref_32["turns_per_s"] and scaled_32["errors"] == 0}
     return out
 
 
@@ -252,4 +327,8 @@ def describe_targets(t: dict) -> list[str]:
         lines.append(f"target 2 ({key} turn): our throughput at 32 conversations {b['ours_turns_per_s']} turns/s "
                      f"({b['ours_errors']} errors) >= 2 x the reference's {b['reference_turns_per_s']} turns/s, "
                      f"zero errors: {verdict(b['met'])}")
+    c = t[f"throughput32_{SCALED_KIND}_two_servers"]
+    lines.append(f"target 2 ({SCALED_KIND} turn, two Rasa servers): {c['ours_turns_per_s']} turns/s "
+                 f"({c['ours_errors']} errors) >= 2 x the reference's {c['reference_turns_per_s']} turns/s, "
+                 f"zero errors: {verdict(c['met'])}")
     return lines

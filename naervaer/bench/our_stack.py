@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,10 +32,15 @@ class OurStack:
     engine: Engine
     actions: services.Child
     rasa: services.Child
+    more_rasa: list[tuple[Settings, services.Child]] = field(default_factory=list)  # servers 2, 3, ...
 
     @property
     def url(self) -> str:
         return self.settings.rasa_url
+
+    @property
+    def urls(self) -> list[str]:
+        return [self.url] + [settings.rasa_url for settings, _ in self.more_rasa]
 
     @property
     def tracker_db(self) -> Path:
@@ -52,11 +57,15 @@ class OurStack:
 
 
 @contextmanager
-def running(var_dir: Path, model: Path, *, log_level: str = "WARNING") -> Iterator[OurStack]:
+def running(var_dir: Path, model: Path, *, log_level: str = "WARNING", servers: int = 1,
+            tracker_store_url: str | None = None, lock_store_url: str = "") -> Iterator[OurStack]:
+    """The embedded default (one Rasa server, SQLite tracker store), or several Rasa servers sharing
+    `tracker_store_url` and a Redis `lock_store_url`, as a municipality runs them."""
     var_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(database_url=f"sqlite:///{var_dir / 'naervaer.db'}", var_dir=var_dir,
                         rasa_port=services.free_port(), actions_port=services.free_port(), log_level=log_level,
-                        tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}", models_dir=model.parent)
+                        tracker_store_url=tracker_store_url or f"sqlite:///{var_dir / 'tracker.db'}",
+                        models_dir=model.parent, lock_store_url=lock_store_url)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with session_scope(engine) as session:
@@ -65,7 +74,14 @@ def running(var_dir: Path, model: Path, *, log_level: str = "WARNING") -> Iterat
     os.environ["NAERVAER_TODAY"] = BENCH_TODAY.isoformat()  # the servers (and the Telegram bot) inherit it
     try:
         with services.running_stack(settings, model) as (actions, rasa):
-            yield OurStack(settings=settings, engine=engine, actions=actions, rasa=rasa)
+            more = [replace(settings, rasa_port=services.free_port()) for _ in range(servers - 1)]
+            children = services.start_rasa_servers(more, model, names=[f"rasa-{i + 2}" for i in range(len(more))])
+            try:
+                yield OurStack(settings=settings, engine=engine, actions=actions, rasa=rasa,
+                               more_rasa=list(zip(more, children)))
+            finally:
+                for child in children:
+                    child.stop()
     finally:
         if before is None:
             os.environ.pop("NAERVAER_TODAY", None)

@@ -165,20 +165,23 @@ class LoadResult:
                 "error_kinds": dict(self.error_kinds), "error_examples": dict(self.error_examples)}
 
 
-async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client: int, pool: SenderPool,
-                deadline_s: float = 300.0, timeout_s: float = 60.0,
+async def drive(base_url: str | Sequence[str], kind: TurnKind, *, clients: int, turns_per_client: int,
+                pool: SenderPool, deadline_s: float = 300.0, timeout_s: float = 60.0,
                 on_result: Callable[[str, TurnResult], None] | None = None) -> LoadResult:
     """`clients` concurrent conversations, each sending `turns_per_client` turns of `kind` one after the
-    other; stops early at the deadline (turns not started are not counted)."""
+    other; stops early at the deadline (turns not started are not counted). With several servers,
+    conversation c goes to server c modulo their number, as a load balancer would spread them."""
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
     latencies: list[float] = []
     errors: dict[str, int] = {}
     examples: dict[str, str] = {}
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
-        rest = RestClient(base_url, http)
+        servers = [RestClient(url, http) for url in urls]
         stop_at = time.monotonic() + deadline_s
 
         async def one_client(c: int) -> None:
+            rest = servers[c % len(servers)]
             for k in range(turns_per_client):
                 if time.monotonic() > stop_at:
                     return
@@ -201,7 +204,7 @@ async def drive(base_url: str, kind: TurnKind, *, clients: int, turns_per_client
                       latencies_ms=latencies, error_kinds=errors, error_examples=examples)
 
 
-def measure(base_url: str, kind: TurnKind, *, clients: int, turns_per_client: int, pool: SenderPool,
+def measure(base_url: str | Sequence[str], kind: TurnKind, *, clients: int, turns_per_client: int, pool: SenderPool,
             **kw: object) -> LoadResult:
     return asyncio.run(drive(base_url, kind, clients=clients, turns_per_client=turns_per_client, pool=pool,
                              **kw))

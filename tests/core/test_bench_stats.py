@@ -197,7 +197,15 @@ def test_targets_and_the_side_by_side_table():
     assert chat.targets(rows)["throughput32_count"]["met"] is False
     assert chat.targets([])["throughput32_count"]["met"] is None
     lines = chat.describe_targets(chat.targets(rows))
-    assert len(lines) == 4 and any("count turn" in line and "NOT MET" in line for line in lines)
+    assert len(lines) == 5 and any("count turn" in line and "NOT MET" in line for line in lines)
+    assert "two Rasa servers" in lines[-1] and lines[-1].endswith("not measured")
+
+    scaled = _rows() + [{**_rows()[4], "bot": chat.SCALED, "turns_per_s": 29.0}]
+    assert chat.targets(scaled)["throughput32_count_two_servers"]["met"] is False  # 29 < 2 x 15
+    scaled[-1]["turns_per_s"] = 31.0
+    assert chat.targets(scaled)["throughput32_count_two_servers"]["met"] is True
+    table = report.table(chat.side_by_side(scaled), ["measure", "Nærvær", "reference (rasa init)"])
+    assert "two Rasa servers" in table and "31.0 turns/s" in table
 
     table = report.table(chat.side_by_side(_rows()), ["measure", "Nærvær", "reference (rasa init)"])
     lines = table.splitlines()
