@@ -34,6 +34,11 @@ SCOPE_WORDS = [
 ]
 
 
+def _end_report() -> list:
+    """The events that end the report form with nothing kept (the submission then stores nothing)."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
+
+
 def _step(fn, *args) -> first_day.Step:  # noqa: ANN001
     with session_scope() as session:
         return fn(session, *args)
@@ -126,7 +131,7 @@ class ValidateReportAbsenceForm(FormValidationAction):
             return [ActionExecutionRejected(self.form_name())]
         if asking and asking != "report_confirmed" and intent == "deny":  # "avbryt", "nei, glem det"
             render(first_day.not_sent(read_turn(tracker).lang), dispatcher)
-            return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
+            return _end_report()
         try:
             if intent == "share_health_details":
                 # Never kept: answer kindly, ask the same question again.
@@ -138,7 +143,8 @@ class ValidateReportAbsenceForm(FormValidationAction):
             log_failure(log, "validate_report_absence_form", error)
             dispatcher.messages.clear()  # half a step's messages would mislead
             render(failure_reply(read_turn(tracker).lang, error), dispatcher)
-            return []  # nothing changes: the form asks its question again
+            # "Nothing was saved, send it again": the report ends here, and the resent one starts afresh.
+            return _end_report()
 
     @staticmethod
     def _apply(step: first_day.Step, slot: str, dispatcher: CollectingDispatcher, ask_again: bool) -> dict:
