@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from bot.main import ALLOWED_UPDATES
+from bot.main import ALLOWED_UPDATES, build_application
+from tests.bot.conftest import make_config
+from tests.bot.fake_telegram import FakeBotApi, FakeTelegramServer
 
 
 class LiveBot:
@@ -41,3 +45,19 @@ class LiveBot:
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(10)
+
+
+@contextmanager
+def bot_against_fake_api(stack, **config) -> Iterator[tuple[FakeBotApi, LiveBot]]:  # noqa: ANN001
+    """The bot polling a fake Bot API over HTTP, with the real Rasa server of `stack` behind it; at the
+    end, no call the bot made may be one Telegram would refuse."""
+    api = FakeBotApi()
+    with FakeTelegramServer(api) as server:
+        cfg = make_config(api, rasa_url=stack.settings.rasa_url, api_base_url=server.base_url, **config)
+        bot = LiveBot(build_application(cfg, engine=stack.engine, schedule=False))
+        bot.start()
+        try:
+            yield api, bot
+        finally:
+            bot.stop()
+    assert api.errors == [], f"the bot made calls Telegram would refuse: {api.errors}"

@@ -25,7 +25,7 @@ from naervaer.models import (
 )
 from naervaer.settings import PROJECT_ROOT
 from tests.bot.conftest import make_config, sender_of
-from tests.bot.live import LiveBot
+from tests.bot.live import LiveBot, bot_against_fake_api
 from tests.bot.fake_telegram import Event, FakeBotApi, FakeTelegramServer
 from naervaer.services import free_port
 from tests.helpers import TODAY
@@ -39,16 +39,8 @@ DOCS = PROJECT_ROOT / "docs" / "telegram.md"
 
 @pytest.fixture(scope="module")
 def telegram(stack) -> Iterator[tuple[FakeBotApi, LiveBot]]:
-    api = FakeBotApi()
-    with FakeTelegramServer(api) as server:
-        config = make_config(api, rasa_url=stack.settings.rasa_url, api_base_url=server.base_url)
-        live = LiveBot(build_application(config, engine=stack.engine, schedule=False))
-        live.start()
-        try:
-            yield api, live
-        finally:
-            live.stop()
-    assert api.errors == [], f"the bot made calls Telegram would refuse: {api.errors}"
+    with bot_against_fake_api(stack) as running:
+        yield running
 
 
 def say(api: FakeBotApi, user: int, text: str, n: int = 1) -> list[dict]:

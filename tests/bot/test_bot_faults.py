@@ -36,8 +36,8 @@ from naervaer.models import (
     AbsenceRecord, Channel, ChatIdentity, GuardianRelation, Guardianship, Person, Pupil, TelegramChat, ThresholdNotice,
 )
 from tests.bot.conftest import make_config
-from tests.bot.fake_telegram import FakeBotApi, FakeRequest, FakeTelegramServer
-from tests.bot.live import LiveBot
+from tests.bot.fake_telegram import FakeBotApi, FakeRequest
+from tests.bot.live import LiveBot, bot_against_fake_api
 from tests.helpers import TODAY
 
 PARENT, MARTE = 434343, 600001
@@ -373,16 +373,8 @@ NOAH_MOTHER = 530001
 
 @pytest.fixture
 def live(stack) -> Iterator[tuple[FakeBotApi, LiveBot]]:
-    api = FakeBotApi()
-    with FakeTelegramServer(api) as server:
-        config = make_config(api, rasa_url=stack.settings.rasa_url, api_base_url=server.base_url, **FAST)
-        bot = LiveBot(build_application(config, engine=stack.engine, schedule=False))  # with AIORateLimiter
-        bot.start()
-        try:
-            yield api, bot
-        finally:
-            bot.stop()
-    assert api.errors == [], f"the bot made calls Telegram would refuse: {api.errors}"
+    with bot_against_fake_api(stack, **FAST) as running:  # with AIORateLimiter
+        yield running
 
 
 def _say(api: FakeBotApi, user: int, text: str) -> list[dict]:
