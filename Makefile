@@ -1,7 +1,11 @@
 # The two commands a newcomer needs (README): `make demo` and `make test`.
 SHELL := /bin/bash
 APP := .venv/bin
-AS ?= parent
+# AS is also make's built-in name for the assembler ("as"), so `?=` would never apply: only a value from
+# the command line (make demo AS=teacher) or the environment replaces the default persona.
+ifeq ($(origin AS),default)
+AS := parent
+endif
 
 .PHONY: demo test test-core setup i18n i18n-extract bench clean evaluate
 

@@ -75,6 +75,6 @@ if [ "$want" = all ] || [ "$want" = rasa ]; then
     say "Install one, e.g. 'pyenv install 3.10' or 'uv python install 3.10', or set RASA_PYTHON=/path/to/python3.10."
     exit 1
   fi
-  say "installing the Rasa engine takes about 3 minutes and 2.7 GB on first run"
+  [ -f .venv-rasa/.stamp ] || say "installing the Rasa engine takes about 2-3 minutes and 2.7 GB"
   ensure_env fresh .venv-rasa "$RASA_PY" requirements-rasa.txt requirements-rasa.lock -- -r requirements-rasa.txt
 fi
