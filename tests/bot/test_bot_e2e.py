@@ -28,7 +28,7 @@ from tests.bot.conftest import make_config, sender_of
 from tests.bot.live import LiveBot, bot_against_fake_api
 from tests.bot.fake_telegram import Event, FakeBotApi, FakeTelegramServer
 from naervaer.services import free_port
-from tests.helpers import TODAY
+from tests.helpers import TODAY, pupil_id, records
 
 pytestmark = pytest.mark.e2e
 
@@ -118,11 +118,11 @@ def test_parent_links_with_an_invite_asks_about_absence_and_reports_with_buttons
     assert "Hele dagen, eller en del av den?" in question["text"]
     confirm = press(api, KARI, question, button_starting(question, "Hele dagen"))[0]
     assert "Stemmer det?" in confirm["text"]
-    assert ida_today(stack.engine) == []  # nothing stored before the confirmation
+    assert records(stack.engine, pupil_id(stack.engine, "Ida", "Hansen"), on=TODAY) == []  # nothing stored before the confirmation
     thanks = press(api, KARI, confirm, button_starting(confirm, "Ja"))
     assert "Takk, skolen vet nå at Ida er borte" in "\n".join(m.get("text", "") for m in thanks)
     assert "Marte Lie" in "\n".join(m.get("text", "") for m in thanks)  # the contact teacher is named
-    [stored] = ida_today(stack.engine)
+    [stored] = records(stack.engine, pupil_id(stack.engine, "Ida", "Hansen"), on=TODAY)
     assert (stored.announced_by_home, stored.channel) == (True, Channel.CHAT)
     update_docs("parent", transcript(api, api.events[first:]))
 
@@ -130,14 +130,6 @@ def test_parent_links_with_an_invite_asks_about_absence_and_reports_with_buttons
 def button_starting(message: dict, start: str) -> str:
     return next(b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row
                 if b["text"].startswith(start))
-
-
-def ida_today(engine) -> list[AbsenceRecord]:  # noqa: ANN001
-    with session_scope(engine) as s:
-        return list(s.scalars(select(AbsenceRecord).join(Pupil, Pupil.id == AbsenceRecord.pupil_id)
-                              .join(Person, Person.id == Pupil.person_id)
-                              .where(Person.given_name == "Ida", Person.family_name == "Hansen",
-                                     AbsenceRecord.on == TODAY)))
 
 
 def test_teacher_picks_one_of_two_idas_with_an_inline_button(stack, telegram):

@@ -38,7 +38,7 @@ from naervaer.models import (
 from tests.bot.conftest import make_config
 from tests.bot.fake_telegram import FakeBotApi, FakeRequest
 from tests.bot.live import LiveBot, bot_against_fake_api
-from tests.helpers import TODAY
+from tests.helpers import TODAY, pupil_id, records
 
 PARENT, MARTE = 434343, 600001
 FAST = {"send_backoff": 0.01}  # the bot's pauses between attempts, short for the tests
@@ -391,14 +391,6 @@ def _press(api: FakeBotApi, user: int, message: dict, start: str) -> list[dict]:
     return api.wait_for_reply(user, after, quiet=1.5)
 
 
-def _noah_today(engine) -> list[AbsenceRecord]:  # noqa: ANN001
-    with session_scope(engine) as s:
-        return list(s.scalars(select(AbsenceRecord).join(Pupil, Pupil.id == AbsenceRecord.pupil_id)
-                              .join(Person, Person.id == Pupil.person_id)
-                              .where(Person.given_name == "Noah", Person.family_name == "Bakke",
-                                     AbsenceRecord.on == TODAY)))
-
-
 @pytest.mark.e2e
 def test_e2e_a_parent_reports_absence_through_429_and_502_and_the_digest_survives_a_5xx(stack, live):
     api, bot = live
@@ -406,7 +398,7 @@ def test_e2e_a_parent_reports_absence_through_429_and_502_and_the_digest_survive
     with session_scope(engine) as s:  # Noah Bakke (6A, Jevnaker): his mother, with parental responsibility
         mother = s.get(Person, _noahs_mother_id(s))
         code = create_invite(s, mother).code
-    assert _noah_today(engine) == [], "the shared store already has Noah's absence today"
+    assert records(engine, pupil_id(engine, "Noah", "Bakke"), on=TODAY) == [], "the shared store already has Noah's absence today"
 
     api.throttle("sendMessage", retry_after=1)  # the welcome: 429 first
     assert _say(api, NOAH_MOTHER, f"/start {code}")[0]["text"].startswith("Velkommen,")
@@ -419,14 +411,14 @@ def test_e2e_a_parent_reports_absence_through_429_and_502_and_the_digest_survive
     api.throttle("sendMessage", retry_after=1)
     confirm = _press(api, NOAH_MOTHER, question, "Hele dagen")[-1]
     assert "Stemmer det?" in confirm["text"]
-    assert _noah_today(engine) == []  # nothing stored before the confirmation
+    assert records(engine, pupil_id(engine, "Noah", "Bakke"), on=TODAY) == []  # nothing stored before the confirmation
 
     api.throttle("answerCallbackQuery", retry_after=1)
     api.fail("sendMessage", status=502, json_body=False)  # the thanks, after the report was stored
     api.fail("sendMessage", status=503)
     thanks = _press(api, NOAH_MOTHER, confirm, "Ja")
     assert THANKS in "\n".join(m.get("text", "") for m in thanks)
-    [stored] = _noah_today(engine)  # exactly once
+    [stored] = records(engine, pupil_id(engine, "Noah", "Bakke"), on=TODAY)  # exactly once
     assert (stored.announced_by_home, stored.channel) == (True, Channel.CHAT)
     assert api.faults_left() == 0
     assert sorted(api.faulted) == sorted([("sendMessage", 429), ("sendMessage", 502), ("answerCallbackQuery", 502),

@@ -11,7 +11,6 @@ from naervaer.absence import AbsenceKind, ReasonCategory
 from naervaer.db import session_scope
 from naervaer.identity import link_sender
 from naervaer.models import (
-    AbsenceRecord,
     Channel,
     Contact,
     ContactPurpose,
@@ -21,9 +20,8 @@ from naervaer.models import (
     Meeting,
     MeetingKind,
     Person,
-    Pupil,
 )
-from tests.helpers import TODAY
+from tests.helpers import TODAY, pupil_id, records
 
 pytestmark = pytest.mark.e2e
 _fresh = itertools.count()
@@ -35,12 +33,6 @@ def person_id(engine, given: str, family: str) -> int:
                         .order_by(Person.id))
 
 
-def pupil_id(engine, given: str, family: str) -> int:
-    with session_scope(engine) as s:
-        return s.scalar(select(Pupil.id).join(Person, Person.id == Pupil.person_id)
-                        .where(Person.given_name == given, Person.family_name == family))
-
-
 def sender_for(stack, given: str, family: str) -> str:
     """A fresh chat (new tracker) linked to an existing demo person."""
     sender = f"e2e-{given.lower()}-{next(_fresh)}"
@@ -48,14 +40,6 @@ def sender_for(stack, given: str, family: str) -> str:
     with session_scope(stack.engine) as s:
         link_sender(s, sender, s.get(Person, person))
     return sender
-
-
-def records(engine, pupil: int, **where) -> list[AbsenceRecord]:
-    with session_scope(engine) as s:
-        stmt = select(AbsenceRecord).where(AbsenceRecord.pupil_id == pupil)
-        for key, value in where.items():
-            stmt = stmt.where(getattr(AbsenceRecord, key) == value)
-        return list(s.scalars(stmt))
 
 
 def texts(messages) -> str:
