@@ -26,8 +26,8 @@ i18n: ## Compile the gettext catalogs (nb, nn, en)
 	@out=$$($(APP)/pybabel compile -d naervaer/locale -D naervaer 2>&1) || { echo "$$out"; exit 1; }
 
 i18n-extract: ## After changing texts in the code: refresh the template and the three catalogs
-	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -o naervaer/locale/naervaer.pot .
-	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer --omit-header --ignore-obsolete --no-fuzzy-matching
+	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -w 120 -o naervaer/locale/naervaer.pot .
+	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer -w 120 --ignore-obsolete --no-fuzzy-matching
 
 bench: setup ## Benchmarks: rules engine, chat turns vs the rasa init reference, memory, NLU (tables + var/bench/latest.json)
 	$(APP)/naervaer bench
@@ -35,5 +35,6 @@ bench: setup ## Benchmarks: rules engine, chat turns vs the rasa init reference,
 clean: ## Remove environments, models and local data
 	rm -rf .venv .venv-rasa models var
 
-evaluate: setup ## NLU figures: held-out set and cross-validation (F1 per intent and entity) -> var/nlu-eval, docs/nlu.md
+evaluate: setup ## The exam on the ranker and through the servers (docs/knowledge.md), then the NLU figures (docs/nlu.md)
+	$(APP)/python -m naervaer.knowledge.report
 	$(APP)/python -m naervaer.nlu_eval

@@ -1,4 +1,4 @@
-"""Questions about the municipal guide: one thin action per question type."""
+"""Questions about the municipal guide: one thin action, the core finds the answer in the asker's guide."""
 from __future__ import annotations
 
 from actions.base import CoreAction
@@ -8,43 +8,19 @@ from naervaer.db import session_scope
 from naervaer.replies import Reply
 
 
-class GuideAction(CoreAction):
-    question: str = ""
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class ActionGuideAnswer(CoreAction):
+    action_name = "action_guide_answer"
 
     def answer(self, turn: Turn) -> Reply:
-        chosen = turn.entity("guide") or turn.slots.get("guide")
+        chosen = _text(turn.entity("guide")) or _text(turn.slots.get("guide"))
+        question = turn.text
+        waiting = _text(turn.slots.get(guide_answers.QUESTION_SLOT))
+        if question.startswith("/") and waiting:  # the guide was just picked for the question before
+            question = waiting
         with session_scope() as session:
-            return guide_answers.answer(session, turn.asker, self.question, turn.entities,
-                                        chosen if isinstance(chosen, str) else None)
-
-
-class ActionGuideWhenWorry(GuideAction):
-    action_name, question = "action_guide_when_worry", "ask_when_worry"
-
-
-class ActionGuideLevel(GuideAction):
-    action_name, question = "action_guide_level", "ask_level"
-
-
-class ActionGuideAgency(GuideAction):
-    action_name, question = "action_guide_agency", "ask_agency"
-
-
-class ActionGuideEarlySigns(GuideAction):
-    action_name, question = "action_guide_early_signs", "ask_early_signs"
-
-
-class ActionGuideSevenH(GuideAction):
-    action_name, question = "action_guide_seven_h", "ask_seven_h"
-
-
-class ActionGuideConversation(GuideAction):
-    action_name, question = "action_guide_conversation", "ask_conversation_guide"
-
-
-class ActionGuideMeasures(GuideAction):
-    action_name, question = "action_guide_measures", "ask_measures"
-
-
-class ActionGuideExpectations(GuideAction):
-    action_name, question = "action_guide_expectations", "ask_expectations"
+            return guide_answers.answer(session, turn.asker, question, chosen, unit_id=_text(turn.entity("unit")),
+                                        previous_unit=_text(turn.slots.get(guide_answers.TOPIC_SLOT)))

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import CoreAction
 from actions.turn import Turn
-from naervaer.conversations import handoff, smalltalk
+from naervaer.conversations import guide_answers, handoff, smalltalk
 from naervaer.db import session_scope
 from naervaer.replies import Reply
 
@@ -24,15 +24,26 @@ class ActionSmallTalk(CoreAction):
 
 
 class ActionDefaultFallback(CoreAction):
-    """Unsure: ask back with the two best guesses; the second time in a row, offer a person."""
+    """Unsure: a message the asker's guide answers clearly is answered from it; otherwise ask back with
+    the two best guesses (the question waits, so "A question about the guide" answers it); the second
+    time in a row, offer a person."""
 
     action_name = "action_default_fallback"
 
     def answer(self, turn: Turn) -> Reply:
-        if turn.previous_action == self.action_name:
-            with session_scope() as session:
+        typed = turn.text if not turn.text.startswith("/") else ""
+        with session_scope() as session:
+            if typed:
+                chosen = turn.slots.get("guide")
+                decision = guide_answers.confident(session, turn.asker, typed, chosen if isinstance(chosen, str) else None)
+                if decision is not None:
+                    return guide_answers.render(turn.lang, decision)
+            if turn.previous_action == self.action_name:
                 return handoff.contact(session, turn.asker, after_misunderstanding=True)
-        return smalltalk.not_understood(turn.lang, turn.intent_ranking, turn.entities)
+        reply = smalltalk.not_understood(turn.lang, turn.intent_ranking, turn.entities)
+        if typed:
+            reply.slots[guide_answers.QUESTION_SLOT] = typed[:500]
+        return reply
 
 
 class ActionAskHuman(CoreAction):

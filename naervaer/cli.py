@@ -24,6 +24,8 @@ import_app = typer.Typer(help="Import from the school systems (CSV).", no_args_i
 app.add_typer(import_app, name="import")
 export_app = typer.Typer(help="Export for the school systems (CSV).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+guides_app = typer.Typer(help="The guides as knowledge: coverage of the seed texts.", no_args_is_help=True)
+app.add_typer(guides_app, name="guides")
 
 LANG = typer.Option("nb", "--lang", help="Language of the messages: nb, nn or en.")
 
@@ -38,6 +40,34 @@ def _setup_logging() -> None:
 @app.callback()
 def main() -> None:
     _setup_logging()
+
+
+@guides_app.command("coverage")
+def guides_coverage(
+    guide: list[str] = typer.Option(None, "--guide", help="Only this guide (repeatable); default all."),
+    gaps: bool = typer.Option(True, "--gaps/--no-gaps", help="List the uncovered ranges."),
+) -> None:
+    """Per guide: the share of the seed text's content lines that knowledge units cite, and the gaps."""
+    from naervaer.guides import GUIDE_KEYS
+    from naervaer.knowledge.coverage import coverage
+
+    for key in guide or GUIDE_KEYS:
+        report = coverage(key)
+        typer.echo(f"{key:10} {report.units:4} units  {report.covered:5}/{report.content:<5} content lines "
+                   f"cited  {report.share:6.1%}")
+        if gaps:
+            for gap in report.gaps:
+                span = f"{gap.first}" if gap.first == gap.last else f"{gap.first}-{gap.last}"
+                typer.echo(f"    uncovered {span:>9}: {gap.words}")
+
+
+@guides_app.command("nlu")
+def guides_nlu() -> None:
+    """Write data/nlu/guide_questions.yml (the ask_guide examples) from the knowledge units."""
+    from naervaer.knowledge.nlu_data import examples, write
+
+    path = write()
+    typer.echo(f"{path}: {len(examples())} examples")
 
 
 @db_app.command("upgrade")
@@ -322,8 +352,9 @@ def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the ros
 
 
 @app.command()
-def bench(only: str = typer.Option("rules,turns,memory,nlu", help="sections, comma-separated: rules (slow: builds "
-                                    "municipalities), turns (ours and the rasa init reference), memory, nlu"),
+def bench(only: str = typer.Option("rules,turns,memory,nlu,knowledge", help="sections, comma-separated: rules (slow: "
+                                    "builds municipalities), turns (ours and the rasa init reference), memory, nlu, "
+                                    "knowledge (ranking one guide question)"),
           sizes: str = typer.Option("2000,20000", help="rules: pupil counts, comma-separated (100000 takes minutes)"),
           backends: str = typer.Option("sqlite,postgresql", help="rules: sqlite and/or postgresql"),
           pg_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test", envvar="BENCH_DATABASE_URL",
@@ -357,4 +388,6 @@ def bench(only: str = typer.Option("rules,turns,memory,nlu", help="sections, com
                                "level_turns": level_turns, "reference": reference, "pg_url": pg_url})
     if "nlu" in chosen:
         sections.nlu(ctx, model)
+    if "knowledge" in chosen:
+        sections.knowledge(ctx)
     typer.echo(f"JSON: {ctx.out}", err=True)

@@ -4,6 +4,7 @@
     turns   chat turns of our stack and of the `rasa init` reference, side by side, with the targets
     memory  peak resident memory of the Rasa server, the action server and the Telegram bot after load
     nlu     intent and entity F1 on the held-out set
+    knowledge  ranking one guide question (the exam's questions), median and p95 per guide
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from naervaer.bench import report
 
-SECTIONS = ("rules", "turns", "memory", "nlu")
+SECTIONS = ("rules", "turns", "memory", "nlu", "knowledge")
 
 
 def parse_only(value: str) -> list[str]:
@@ -101,3 +102,13 @@ def nlu(ctx: Context, model: Path) -> None:
                                   "met", "seconds"]))
     ctx.echo(f"targets: {row['targets']}")
     report.write_json(ctx.out, "nlu", [row])
+
+
+def knowledge(ctx: Context) -> None:
+    from naervaer.knowledge import timing
+
+    ctx.log("ranking the exam's questions against their guides ...")
+    rows = timing.run()
+    ctx.echo("\n== Ranking one guide question (ms)\n")
+    ctx.echo(report.table(rows, ["guide", "units", "questions", "median_ms", "p95_ms", "index_ms", "target_ms", "met"]))
+    report.write_json(ctx.out, "knowledge", rows)

@@ -1,63 +1,50 @@
-"""Questions about the municipal guide ("hva gjør PPT?", "når er fravær bekymringsfullt?"), answered
-from the guide of the asker's school. Every fact comes from the guide data (naervaer/guides/data),
-in the asker's language, and ends with a reference to the guide and its section.
+"""Questions about the municipal guide ("hva gjør PPT?", "hvor fort må fagmøtet holdes?"), answered from
+the knowledge units of the asker's own guide (naervaer/guides/knowledge), in the asker's language, with
+the guide and section each answer comes from.
 
-Which guide: staff → their school's; a guardian → their child's school's; a pupil → their own
-school's. A person with no school (not linked, or linked to nobody with a school) picks one with a
-button; the buttons repeat the question with the chosen guide, and the dialogue keeps it in the
-`guide` slot.
+Compute, then word: `decide` finds what to answer (pure over the store and the units), `render` words it.
+
+Which guide: staff → their school's; a guardian → their child's school's; a pupil → their own school's.
+A person with no school (not linked, or an anonymous visitor) picks a municipality with a button; the
+question waits in the `guide_question` slot and the choice is kept in the `guide` slot for the rest of
+the conversation. Nothing about pupils is read here.
+
+When the asker's guide does not answer well enough, the reply says so, offers the nearest topics the
+guide covers as buttons, and, when another guide answers it, says what that guide says, labelled with
+its name and never as the asker's rule.
 """
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import SchoolLevel
-from naervaer.conversations.context import Asker, who_is_asking
-from naervaer.guides import GUIDE_KEYS, Guide, Source, canonical_agency, load_guide
-from naervaer.guides.schema import Item, Stage
+from naervaer.conversations.context import Asker, role_of, who_is_asking
+from naervaer.guides import GUIDE_KEYS, Guide, load_guide
 from naervaer.i18n import N_, t
+from naervaer.knowledge.finder import ANSWER_AT, Finding, decide as decide_finding
+from naervaer.knowledge.ranker import index_for
+from naervaer.knowledge.units import Unit, LineRange
 from naervaer.models import ClassGroup, Guardianship, Person, Pupil, School, StaffMembership
 from naervaer.replies import Button, Reply
 
-# Question types (the intent names) this module answers.
-QUESTIONS = ("ask_when_worry", "ask_level", "ask_agency", "ask_early_signs", "ask_seven_h",
-             "ask_conversation_guide", "ask_measures", "ask_expectations")
+QUESTION_SLOT = "guide_question"  # a question waiting for the person to pick a guide
+TOPIC_SLOT = "guide_topic"        # the unit answered last: a short follow-up ("og BUP?") leans on it
+# Another guide's answer is shown only when it explains the question clearly better than the bar.
+ELSEWHERE_AT = ANSWER_AT + 0.15
 
-# The guides keep their tools as one list; which tool answers which question is our reading, kept here.
-SEVEN_H_SUFFIX = "_seven_h"
-CONVERSATION_TOOLS = frozenset({
-    "jevnaker_pupil_voice", "jevnaker_blame_trap",
-    "alvoen_mapping_forms", "alvoen_meeting_preparation",
-    "tynset_overview_forms",
-    "aas_talk_to_child", "aas_school_level1_tools", "aas_kindergarten_tools",
-    "trondelag_pupil_conversation", "trondelag_voice_alternatives", "trondelag_parent_checklist",
-    "trondelag_school_checklist", "trondelag_stress_mapping", "trondelag_window_of_tolerance",
-})
-HOME_TOOL_SUFFIX = "_measures_home"
-# First-day rules that ask something of the home (or of the adult pupil).
-HOME_FIRST_DAY_KINDS = frozenset({"home_reports", "phone_required", "adult_pupil"})
-
-ROLE_NAMES = {
-    "contact_teacher": N_("contact teacher"), "subject_teacher": N_("subject teachers"),
-    "department_head": N_("department head"), "principal": N_("principal"),
-    "school_management": N_("school management"), "resource_team": N_("resource team"),
-    "interdisciplinary_team": N_("interdisciplinary team"), "absence_officer": N_("absence officer"),
-    "counsellor": N_("counsellor"), "kindergarten_leader": N_("kindergarten leader"), "home": N_("the home"),
-    "pupil": N_("the pupil"), "school_health_service": N_("school health service"), "ppt": N_("PPT"),
-    "team_around_pupil": N_("the team around the pupil"),
+# The acting flows a unit can offer, the roles that may start them, and the button that starts them.
+FLOWS = {
+    "report_absence": ({"parent", "pupil"}, N_("Report absence"), "/report_absence"),
+    "book_meeting": ({"staff"}, N_("Schedule a meeting"), "/schedule_meeting"),
+    "log_contact": ({"staff"}, N_("Log a contact with the home"), "/log_contact"),
+    "pupil_status": ({"staff"}, N_("What now with a pupil?"), "/ask_pupil_status"),
+    "flagged_pupils": ({"staff"}, N_("Pupils with worrying absence"), "/list_flagged"),
 }
-
-NUMBER_WORDS = {"null": 0, "zero": 0, "en": 1, "ein": 1, "ett": 1, "eitt": 1, "one": 1, "first": 1, "første": 1,
-                "to": 2, "two": 2, "andre": 2, "second": 2, "tre": 3, "three": 3, "tredje": 3, "third": 3,
-                "fire": 4, "four": 4, "fjerde": 4, "fem": 5, "five": 5, "femte": 5, "seks": 6, "six": 6}
-MAX_ITEMS = 8  # a chat answer, not the whole guide
 
 
 @dataclass
@@ -68,11 +55,6 @@ class GuideContext:
     levels: frozenset[SchoolLevel] = frozenset()
     choices: list[str] = field(default_factory=list)  # guide keys to pick from when `guide` is None
     chosen: bool = False  # picked by the person (remembered in the `guide` slot), not from a school
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
-    return text.replace("ø", "o").replace("æ", "ae").replace("å", "a")
 
 
 def guide_label(guide: Guide) -> str:
@@ -115,206 +97,143 @@ def guide_for(session: Session, asker: Asker, chosen: str | None) -> GuideContex
     return GuideContext(None, choices=list(GUIDE_KEYS))
 
 
-def ask_which_guide(lang: str, intent: str, choices: list[str], entities: dict[str, str]) -> Reply:
-    buttons = []
-    for key in choices:
-        payload = json.dumps({**entities, "guide": key}, ensure_ascii=False, separators=(",", ":"))
-        buttons.append(Button(guide_label(load_guide(key)), f"/{intent}{payload}"))
-    return Reply().say(t(lang, "Which municipality's guide do you mean? I answer from the guide your "
-                               "school follows."), buttons)
+# --- deciding -----------------------------------------------------------------------------------
 
 
-# --- shared pieces ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Decision:
+    context: GuideContext
+    finding: Finding | None = None
+    elsewhere: tuple[Guide, Unit] | None = None  # another guide's answer, when the asker's has none
+    role: str = "unknown"
+    question: str = ""
 
 
-def source_note(lang: str, guide: Guide, sources: Iterable[Source]) -> str:
+def _audience(role: str) -> str | None:
+    return role if role in ("staff", "parent", "pupil") else None
+
+
+def decide(session: Session, asker: Asker, question: str, chosen_guide: str | None, unit_id: str | None = None,
+           previous_unit: str | None = None) -> Decision:
+    """What to answer: a unit picked by button (`unit_id`), else the best units for `question`; a short
+    follow-up that finds nothing on its own is asked again together with the previous unit's title."""
+    ctx = guide_for(session, asker, chosen_guide)
+    role = role_of(session, asker)
+    if ctx.guide is None:
+        return Decision(ctx, role=role, question=question)
+    index = index_for(ctx.guide.key)
+    if unit_id:
+        unit = next((u for u in index.units if u.id == unit_id), None)
+        if unit is not None:
+            return Decision(ctx, Finding((unit,), confidence=1.0), role=role, question=question)
+        question = question if not question.startswith("/") else ""
+    audience = _audience(role)
+    finding = decide_finding(index.search(question, audience=audience))
+    if not finding.answered and previous_unit:
+        before = next((u for u in index.units if u.id == previous_unit), None)
+        if before is not None and len(question.split()) <= 5:
+            retry = decide_finding(index.search(f"{question} {before.title.nb}", audience=audience))
+            if retry.answered:
+                finding = retry
+    elsewhere = None
+    if not finding.answered:
+        elsewhere = _elsewhere(ctx.guide.key, question, audience)
+    return Decision(ctx, finding, elsewhere, role, question)
+
+
+def _elsewhere(own: str, question: str, audience: str | None) -> tuple[Guide, Unit] | None:
+    best: tuple[float, str, Unit] | None = None
+    for key in GUIDE_KEYS:
+        if key == own:
+            continue
+        hits = index_for(key).search(question, audience=audience, k=1)
+        if hits and hits[0].confidence >= ELSEWHERE_AT and (best is None or hits[0].confidence > best[0]):
+            best = (hits[0].confidence, key, hits[0].unit)
+    return (load_guide(best[1]), best[2]) if best else None
+
+
+def confident(session: Session, asker: Asker, question: str, chosen_guide: str | None) -> Decision | None:
+    """For the fallback: a decision only when the asker's guide answers the message clearly."""
+    ctx = guide_for(session, asker, chosen_guide)
+    if ctx.guide is None:
+        return None
+    role = role_of(session, asker)
+    hits = index_for(ctx.guide.key).search(question, audience=_audience(role))
+    finding = decide_finding(hits, answer_at=ANSWER_AT + 0.15)
+    return Decision(ctx, finding, role=role, question=question) if finding.answered else None
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+def source_note(lang: str, guide: Guide, sources: Iterable[LineRange]) -> str:
     sections: list[str] = []
     for source in sources:
         if source.section not in sections:
             sections.append(source.section)
-    return t(lang, "(Source: {title}, «{sections}»)", title=guide.title, sections="», «".join(sections[:3]))
+    return t(lang, "(Source: {title}, «{sections}»)", title=guide.title, sections="», «".join(sections))
 
 
-def _bullets(lines: Iterable[str]) -> str:
-    return "\n".join(f"• {line}" for line in lines)
+def _payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}" if entities else f"/{intent}"
 
 
-def _items_answer(lang: str, guide: Guide, lead: str, items: list[Item]) -> Reply:
-    shown = items[:MAX_ITEMS]
-    text = f"{lead}\n{_bullets(i.text.get(lang) for i in shown)}\n{source_note(lang, guide, (i.source for i in shown))}"
-    return Reply().say(text)
+def topic_buttons(lang: str, units: Iterable[Unit]) -> list[Button]:
+    return [Button(u.title.get(lang), _payload("ask_guide", unit=u.id)) for u in units]
 
 
-def _applies(levels_of_rule: Iterable[SchoolLevel] | None, levels: frozenset[SchoolLevel]) -> bool:
-    return levels_of_rule is None or not levels or bool(set(levels_of_rule) & levels)
+def _flow_buttons(lang: str, units: Iterable[Unit], role: str) -> list[Button]:
+    buttons = []
+    for unit in units:
+        if unit.flow and role in FLOWS[unit.flow][0]:
+            _, title, payload = FLOWS[unit.flow]
+            button = Button(t(lang, title), payload)
+            if button not in buttons:
+                buttons.append(button)
+    return buttons
 
 
-# --- the answers (pure over the guide) ---------------------------------------------------------
-
-
-def when_worry(guide: Guide, lang: str, levels: frozenset[SchoolLevel] = frozenset()) -> Reply:
-    rules = [r for r in [*guide.thresholds, *guide.judgement_signs.patterns] if _applies(r.levels, levels)]
-    signs = guide.judgement_signs.signs
-    parts = []
-    if rules:
-        parts.append(t(lang, "{guide} says absence is worrying when:", guide=guide_label(guide)))
-        parts.append(_bullets(r.text.get(lang) for r in rules[:MAX_ITEMS]))
-    if signs:
-        parts.append(t(lang, "Also worrying, by judgement:") if rules else
-                     t(lang, "{guide} sets no number; these signs call for a judgement:", guide=guide_label(guide)))
-        parts.append(_bullets(s.text.get(lang) for s in signs[:MAX_ITEMS]))
-    parts.append(source_note(lang, guide, [r.source for r in rules] + [s.source for s in signs]))
-    return Reply().say("\n".join(parts))
-
-
-def stages(guide: Guide, levels: frozenset[SchoolLevel] = frozenset()) -> list[Stage]:
-    return [s for s in guide.followup.stages if _applies(s.levels, levels)]
-
-
-def stage_number(stage: Stage, index: int) -> str:
-    """The number a person uses for a stage: the guide's own level number (nivå 0-3) or its place."""
-    match = re.search(r"level_(\d+)$", stage.id)
-    return match.group(1) if match else str(index + 1)
-
-
-def wanted_number(value: str) -> int | None:
-    digits = re.search(r"\d+", value)
-    if digits:
-        return int(digits.group())
-    for word in _fold(value).replace("-", " ").split():
-        if word in NUMBER_WORDS:
-            return NUMBER_WORDS[word]
-    return None
-
-
-def find_stage(guide: Guide, wanted: str, levels: frozenset[SchoolLevel] = frozenset()) -> Stage | None:
-    candidates = stages(guide, levels)
-    number = wanted_number(wanted)
-    if number is not None:
-        for i, stage in enumerate(candidates):
-            if stage_number(stage, i) == str(number):
-                return stage
-        return None
-    folded = _fold(wanted)
-    if folded in ("next", "neste", "neste niva"):
-        return next((s for s in candidates if "next" in s.id), None)
-    stem = re.sub(r"(s?fasen|s?fase|en|a)$", "", folded)[:7] or folded
-    for stage in candidates:
-        names = [_fold(stage.id), *(_fold(stage.title.get(x)) for x in ("nb", "nn", "en"))]
-        if any(stem in name for name in names):
-            return stage
-    return None
-
-
-def _who(lang: str, roles: Iterable[str]) -> str:
-    return ", ".join(t(lang, ROLE_NAMES[r]) if r in ROLE_NAMES else r for r in roles)
-
-
-def level(guide: Guide, lang: str, wanted: str | None, levels: frozenset[SchoolLevel] = frozenset()) -> Reply:
-    candidates = stages(guide, levels)
-    stage = find_stage(guide, wanted, levels) if wanted else None
-    if stage is None:
-        buttons = [Button(f"{stage_number(s, i)}. {s.title.get(lang)}", f'/ask_level{{"level":"{stage_number(s, i)}"}}')
-                   for i, s in enumerate(candidates)]
-        lead = (t(lang, "{guide} has no stage called «{wanted}». Its stages are:", guide=guide_label(guide),
-                  wanted=wanted) if wanted else
-                t(lang, "The follow-up in {guide} has these stages. Which one do you want to know about?",
-                  guide=guide_label(guide)))
-        return Reply().say(f"{lead}\n{source_note(lang, guide, [s.source for s in candidates])}", buttons)
-    lines = [f"{stage.title.get(lang)}:"]
-    lines.append(_bullets(t(lang, "{step} (responsible: {who})", step=step.text.get(lang),
-                            who=_who(lang, step.responsible)) for step in stage.steps))
-    lines.append(source_note(lang, guide, [stage.source]))
-    return Reply().say("\n".join(lines))
-
-
-def agency(guide: Guide, lang: str, wanted: str | None) -> Reply:
-    key = None
-    if wanted:
-        key = wanted if any(a.key == wanted for a in guide.agencies) else canonical_agency(wanted) or wanted
-    found = next((a for a in guide.agencies if a.key == key), None)
-    if found is not None:
-        text = f"{found.name.get(lang)}: {found.role.get(lang)}\n{source_note(lang, guide, [found.source])}"
-        return Reply().say(text)
-    buttons = [Button(a.name.get(lang), f'/ask_agency{{"agency":"{a.key}"}}') for a in guide.agencies]
-    names = ", ".join(a.name.get(lang) for a in guide.agencies)
-    if wanted:
-        lead = t(lang, "The guide of {guide} says nothing about «{wanted}». It names: {names}.",
-                 guide=guide_label(guide), wanted=wanted, names=names)
-    else:
-        lead = t(lang, "The guide of {guide} names these services. Which one do you want to know about?",
-                 guide=guide_label(guide))
-    return Reply().say(lead, buttons)
-
-
-def early_signs(guide: Guide, lang: str) -> Reply:
-    label = guide_label(guide)
-    if guide.early_signs:
-        return _items_answer(lang, guide, t(lang, "Early signs, according to {guide}:", guide=label), guide.early_signs)
-    if guide.risk_factors:
-        return _items_answer(lang, guide, t(lang, "{guide} lists no early signs as such, but names these risk "
-                                                  "factors:", guide=label), guide.risk_factors)
-    return _items_answer(lang, guide, t(lang, "{guide} lists no early signs as such, but names these signs to "
-                                              "judge:", guide=label), guide.judgement_signs.signs)
-
-
-def seven_h(guide: Guide, lang: str) -> Reply:
-    tool = next((x for x in guide.tools if x.id.endswith(SEVEN_H_SUFFIX)), None)
-    if tool is not None:
-        return _items_answer(lang, guide, t(lang, "The seven H's, according to {guide}:", guide=guide_label(guide)),
-                             [tool])
-    return Reply().say(t(lang, "The guide of {guide} does not use the seven H's. Ask me about measures or "
-                               "conversation questions instead.", guide=guide_label(guide)))
-
-
-def conversation_guide(guide: Guide, lang: str) -> Reply:
-    tools = [x for x in guide.tools if x.id in CONVERSATION_TOOLS]
-    if not tools:
-        return Reply().say(t(lang, "The guide of {guide} has no conversation guide.", guide=guide_label(guide)))
-    return _items_answer(lang, guide, t(lang, "For the conversations, {guide} says:", guide=guide_label(guide)),
-                         tools)
-
-
-def measures(guide: Guide, lang: str) -> Reply:
-    tools = [x for x in guide.tools if x.id not in CONVERSATION_TOOLS and not x.id.endswith(SEVEN_H_SUFFIX)]
-    if not tools:
-        return Reply().say(t(lang, "The guide of {guide} names no measures of its own.", guide=guide_label(guide)))
-    return _items_answer(lang, guide, t(lang, "Measures and tools in {guide}:", guide=guide_label(guide)), tools)
-
-
-def expectations(guide: Guide, lang: str) -> Reply:
-    rules = [r for r in guide.first_day if r.kind.value in HOME_FIRST_DAY_KINDS]
-    home_tools = [x for x in guide.tools if x.id.endswith(HOME_TOOL_SUFFIX)]
-    if not rules and not home_tools:
-        return Reply().say(t(lang, "The guide of {guide} says nothing particular about the home. Ask the contact "
-                                   "teacher what the school expects.", guide=guide_label(guide)))
-    lines = [t(lang, "What {guide} expects of the home:", guide=guide_label(guide))]
-    lines.append(_bullets([*(r.text.get(lang) for r in rules), *(x.text.get(lang) for x in home_tools)]))
-    lines.append(source_note(lang, guide, [*(r.source for r in rules), *(x.source for x in home_tools)]))
-    return Reply().say("\n".join(lines))
-
-
-# --- the entry point for the actions -----------------------------------------------------------
-
-ANSWERS: dict[str, Callable[[Guide, str, GuideContext, dict[str, str]], Reply]] = {
-    "ask_when_worry": lambda g, lang, ctx, e: when_worry(g, lang, ctx.levels),
-    "ask_level": lambda g, lang, ctx, e: level(g, lang, e.get("level"), ctx.levels),
-    "ask_agency": lambda g, lang, ctx, e: agency(g, lang, e.get("agency")),
-    "ask_early_signs": lambda g, lang, ctx, e: early_signs(g, lang),
-    "ask_seven_h": lambda g, lang, ctx, e: seven_h(g, lang),
-    "ask_conversation_guide": lambda g, lang, ctx, e: conversation_guide(g, lang),
-    "ask_measures": lambda g, lang, ctx, e: measures(g, lang),
-    "ask_expectations": lambda g, lang, ctx, e: expectations(g, lang),
-}
-
-
-def answer(session: Session, asker: Asker, question: str, entities: dict[str, str], chosen_guide: str | None) -> Reply:
-    """`question` is one of QUESTIONS; `entities` may hold `level` and `agency`."""
-    entities = {k: v for k, v in entities.items() if k in ("level", "agency") and v}
-    ctx = guide_for(session, asker, chosen_guide)
+def render(lang: str, decision: Decision) -> Reply:
+    ctx = decision.context
     if ctx.guide is None:
-        return ask_which_guide(asker.lang, question, ctx.choices, entities)
-    reply = ANSWERS[question](ctx.guide, asker.lang, ctx, entities)
+        return _ask_which_guide(lang, ctx.choices, decision.question)
+    guide, finding = ctx.guide, decision.finding
+    reply = Reply()
+    if finding is not None and finding.answered:
+        units = finding.answers
+        if len(units) == 1:
+            text = units[0].answer.get(lang)
+        else:
+            text = "\n".join(f"• {u.title.get(lang)}: {u.answer.get(lang)}" for u in units)
+        text += "\n" + source_note(lang, guide, (s for u in units for s in u.sources))
+        reply.say(text, _flow_buttons(lang, units, decision.role))
+        reply.slots[TOPIC_SLOT] = units[0].id
+    else:
+        nearest = finding.nearest if finding is not None else ()
+        lines = [t(lang, "I can't find an answer to that in the guide of {guide}.", guide=guide_label(guide))]
+        if decision.elsewhere is not None:
+            other, unit = decision.elsewhere
+            lines.append(t(lang, "The guide of {other} (not the one your school follows) says:", other=guide_label(other)))
+            lines.append(unit.answer.get(lang) + "\n" + source_note(lang, other, unit.sources))
+        if nearest:
+            lines.append(t(lang, "The nearest topics your guide does cover:"))
+        lines.append(t(lang, "Or ask the contact teacher or the school."))
+        reply.say("\n".join(lines), topic_buttons(lang, nearest))
     if ctx.chosen:
-        reply.slots["guide"] = ctx.guide.key
+        reply.slots["guide"] = guide.key
+    reply.slots[QUESTION_SLOT] = None
     return reply
+
+
+def _ask_which_guide(lang: str, choices: list[str], question: str) -> Reply:
+    buttons = [Button(guide_label(load_guide(key)), _payload("ask_guide", guide=key)) for key in choices]
+    reply = Reply().say(t(lang, "Which municipality's guide do you mean? I answer from the guide your "
+                                "school follows."), buttons)
+    if question and not question.startswith("/"):
+        reply.slots[QUESTION_SLOT] = question
+    return reply
+
+
+def answer(session: Session, asker: Asker, question: str, chosen_guide: str | None, unit_id: str | None = None,
+           previous_unit: str | None = None) -> Reply:
+    return render(asker.lang, decide(session, asker, question, chosen_guide, unit_id, previous_unit))

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from naervaer.conversations.context import Asker, who_is_asking
+from naervaer.conversations.context import Asker, role_of
 from naervaer.i18n import LANGUAGES, N_, t
-from naervaer.models import Guardianship, Pupil, StaffMembership
 from naervaer.replies import Button, Reply
 
 TEXTS = {
@@ -54,39 +52,19 @@ INTENT_TITLES = {
     "report_absence": N_("Report absence"),
     "change_report": N_("Change a report"),
     "cancel_report": N_("Cancel a report"),
-    "ask_expectations": N_("What the school expects of the home"),
     "ask_human": N_("Talk to a person"),
     "ask_pupil_status": N_("What now with a pupil?"),
     "register_absent": N_("Register a pupil absent"),
     "log_contact": N_("Log a contact with the home"),
     "schedule_meeting": N_("Schedule a meeting"),
     "list_flagged": N_("Pupils with worrying absence"),
-    "ask_when_worry": N_("When is absence worrying?"),
-    "ask_level": N_("What to do at each level"),
-    "ask_agency": N_("What the services do"),
-    "ask_early_signs": N_("Early signs"),
-    "ask_seven_h": N_("The seven H's"),
-    "ask_conversation_guide": N_("Questions for the conversation"),
-    "ask_measures": N_("Measures"),
+    "ask_guide": N_("A question about the guide"),
     "help": N_("What can you do?"),
 }
 
 
 def answer(intent: str, lang: str) -> Reply:
     return Reply().say(t(lang, TEXTS.get(intent, TEXTS["help"])))
-
-
-def role_of(session: Session, asker: Asker) -> str:
-    person = who_is_asking(session, asker)
-    if person is None:
-        return "unknown"
-    if session.scalar(select(StaffMembership.id).where(StaffMembership.person_id == person.id).limit(1)):
-        return "staff"
-    if session.scalar(select(Guardianship.id).where(Guardianship.guardian_id == person.id).limit(1)):
-        return "parent"
-    if session.scalar(select(Pupil.id).where(Pupil.person_id == person.id).limit(1)):
-        return "pupil"
-    return "unknown"
 
 
 def language_buttons() -> list[Button]:

@@ -8,9 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.guides import ActionGuideAgency, ActionGuideLevel, ActionGuideSevenH, ActionGuideWhenWorry
+from actions.guides import ActionGuideAnswer
 from actions.smalltalk import ActionAskHuman, ActionChooseLanguage, ActionDefaultFallback, ActionSmallTalk
-from naervaer.guides import load_guide
+from naervaer.knowledge.units import load_knowledge
 from tests.helpers import TODAY
 
 
@@ -38,56 +38,50 @@ def run(action, tr: Tracker) -> tuple[list[dict], list]:
     return dispatcher.messages, events
 
 
-def role(key: str, agency: str, lang: str) -> str:
-    return next(a for a in load_guide(key).agencies if a.key == agency).role.get(lang)
+def unit_of(key: str, index: int = 0):
+    return load_knowledge(key).units[index]
 
 
-def test_a_jevnaker_teacher_asking_about_ppt_gets_jevnakers_text_and_source(demo_engine):
-    messages, events = run(ActionGuideAgency(), tracker(
-        "demo-teacher", "hva gjør ppt?", "ask_agency", [{"entity": "agency", "value": "ppt"}]))
+def test_a_teacher_asking_the_guide_gets_their_guides_answer_and_source(demo_engine):
+    unit = unit_of("jevnaker", 5)
+    messages, events = run(ActionGuideAnswer(), tracker("demo-teacher", unit.asks[0], "ask_guide"))
     text = messages[0]["text"]
-    assert role("jevnaker", "ppt", "nb") in text
-    assert text.rstrip().endswith("«4.3. Evaluering»)") and "(Kilde: Retningslinjer" in text
+    assert unit.answer.nb in text and "(Kilde: Retningslinjer" in text
     assert SlotSet("last_language", "nb") in events
+    assert SlotSet("guide_topic", unit.id) in events
 
 
 def test_the_same_question_in_nynorsk_is_answered_in_nynorsk(demo_engine):
-    messages, _ = run(ActionGuideAgency(), tracker(
-        "demo-teacher", "kva gjer pp-tenesta eigentleg for eleven", "ask_agency",
-        [{"entity": "agency", "value": "ppt"}]))
-    assert role("jevnaker", "ppt", "nn") in messages[0]["text"]
-    assert "(Kjelde:" in messages[0]["text"]
+    unit = unit_of("tynset", 4)
+    messages, _ = run(ActionGuideAnswer(), tracker("demo-teacher-tynset", unit.asks[0], "ask_guide", language="nn"))
+    assert unit.answer.nn in messages[0]["text"] and "(Kjelde:" in messages[0]["text"]
 
 
-def test_each_teacher_gets_their_own_guide(demo_engine):
-    for sender, key in (("demo-teacher-tynset", "tynset"), ("demo-teacher-trondelag", "trondelag")):
-        messages, _ = run(ActionGuideWhenWorry(), tracker(sender, "when is absence worrying?", "ask_when_worry"))
-        assert load_guide(key).thresholds[0].text.en in messages[0]["text"]
-
-
-def test_a_stranger_gets_guide_buttons_and_the_choice_is_remembered(demo_engine):
-    messages, events = run(ActionGuideSevenH(), tracker("stranger", "hva er de sju h-ene", "ask_seven_h"))
+def test_a_stranger_picks_a_guide_and_gets_the_answer_to_the_question_that_waited(demo_engine):
+    unit = unit_of("aas", 7)
+    messages, events = run(ActionGuideAnswer(), tracker("stranger", unit.asks[0], "ask_guide"))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert '/ask_seven_h{"guide":"jevnaker"}' in payloads
-    assert not any(e.get("name") == "guide" for e in events)
-    messages, events = run(ActionGuideSevenH(), tracker(
-        "stranger", '/ask_seven_h{"guide":"jevnaker"}', "ask_seven_h", [{"entity": "guide", "value": "jevnaker"}],
-        last_language="nb"))
-    assert "Hva skal jeg gjøre?" in messages[0]["text"]
-    assert SlotSet("guide", "jevnaker") in events
+    assert '/ask_guide{"guide":"aas"}' in payloads
+    assert SlotSet("guide_question", unit.asks[0]) in events
+    messages, events = run(ActionGuideAnswer(), tracker(
+        "stranger", '/ask_guide{"guide":"aas"}', "ask_guide", [{"entity": "guide", "value": "aas"}],
+        last_language="nb", guide_question=unit.asks[0]))
+    assert unit.answer.nb in messages[0]["text"]
+    assert SlotSet("guide", "aas") in events and SlotSet("guide_question", None) in events
 
 
-def test_a_follow_up_level_uses_the_remembered_guide(demo_engine):
-    messages, _ = run(ActionGuideLevel(), tracker(
-        "stranger", "og på nivå 2?", "inform", [{"entity": "level", "value": "2"}], guide="aas"))
-    assert "Nivå 2" in messages[0]["text"]
+def test_a_message_the_nlu_was_unsure_of_is_answered_from_the_guide_when_the_guide_answers_it(demo_engine):
+    unit = unit_of("trondelag", 10)
+    messages, _ = run(ActionDefaultFallback(), tracker("demo-teacher-trondelag", unit.asks[0], "nlu_fallback",
+                                                       ranking=[("nlu_fallback", 0.5), ("greet", 0.2)]))
+    assert unit.answer.nb in messages[0]["text"]
 
 
 def test_fallback_asks_back_with_the_two_best_guesses_then_offers_a_person(demo_engine):
-    ranking = [("nlu_fallback", 0.5), ("ask_agency", 0.3), ("ask_level", 0.2), ("greet", 0.01)]
+    ranking = [("nlu_fallback", 0.5), ("ask_guide", 0.3), ("ask_absence", 0.2), ("greet", 0.01)]
     messages, _ = run(ActionDefaultFallback(), tracker(
         "demo-parent", "hva med han derre greia", "nlu_fallback", ranking=ranking, language="nb"))
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_agency", "/ask_level", "/help"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_guide", "/ask_absence", "/help"]
     again = [{"event": "user", "text": "hva med han derre greia"}, {"event": "action", "name": "action_default_fallback"},
              {"event": "bot", "text": "..."}, {"event": "action", "name": "action_listen"},
              {"event": "user", "text": "nei altså den greia"}]

@@ -165,8 +165,8 @@ def free_text() -> st.SearchStrategy[str]:
 
 
 INTENTS = ["ask_absence", "report_absence", "change_report", "cancel_report", "ask_pupil_status", "register_absent",
-           "log_contact", "schedule_meeting", "list_flagged", "inform", "affirm", "deny", "ask_expectations",
-           "choose_language", "greet", "help", "ask_human", "share_health_details", "nlu_fallback", "ask_when_worry"]
+           "log_contact", "schedule_meeting", "list_flagged", "inform", "affirm", "deny", "ask_guide",
+           "choose_language", "greet", "help", "ask_human", "share_health_details", "nlu_fallback"]
 ENTITIES = ["pupil", "date", "time", "reason", "guardian", "contact_kind", "meeting_kind", "absence_scope", "reached",
             "language", "guide", "level", "agency"]
 

@@ -1,0 +1,68 @@
+"""Training examples for the `ask_guide` intent, written from the units' `asks`.
+
+Rasa only has to tell a guide question from a report, a booking, a status question; which part of the
+guide is meant is the ranker's work. So the NLU learns from a few asks of every unit of every guide,
+and `data/nlu/guide_questions.yml` is generated (`naervaer guides nlu`), never edited by hand; a core
+test fails when it is out of date. An ask that another intent already has as an example is left out
+(Rasa refuses one example under two intents).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from naervaer.guides import GUIDE_KEYS
+from naervaer.knowledge.units import load_knowledge
+
+REPO = Path(__file__).resolve().parent.parent.parent
+NLU_DIR = REPO / "data" / "nlu"
+GENERATED = NLU_DIR / "guide_questions.yml"
+ASKS_PER_UNIT = 2
+HEADER = ("# Generated from the knowledge units' asks by `naervaer guides nlu`: do not edit by hand\n"
+          "# (naervaer/knowledge/nlu_data.py says why and how).\n")
+
+
+def _key(example: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", example.casefold()).split())
+
+
+def _examples_elsewhere() -> set[str]:
+    seen: set[str] = set()
+    for path in NLU_DIR.glob("*.yml"):
+        if path == GENERATED:
+            continue
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if isinstance(block, dict) and "examples" in block:
+                for line in str(block["examples"]).splitlines():
+                    line = line.strip()
+                    if line.startswith("- "):
+                        # entity markup "[ppt](agency)" -> "ppt"
+                        seen.add(_key(re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line[2:])))
+    return seen
+
+
+def examples() -> list[str]:
+    taken = _examples_elsewhere()
+    out: list[str] = []
+    for key in GUIDE_KEYS:
+        for unit in load_knowledge(key).units:
+            for ask in unit.asks[:ASKS_PER_UNIT]:
+                clean = " ".join(re.sub(r"[\[\]{}()]", " ", ask).split())
+                k = _key(clean)
+                if k and k not in taken:
+                    taken.add(k)
+                    out.append(clean)
+    return out
+
+
+def render() -> str:
+    lines = [HEADER, 'version: "3.1"', "nlu:", "  - intent: ask_guide", "    examples: |"]
+    lines += [f"      - {example}" for example in examples()]
+    return "\n".join(lines) + "\n"
+
+
+def write() -> Path:
+    GENERATED.write_text(render(), encoding="utf-8")
+    return GENERATED
