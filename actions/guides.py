@@ -21,6 +21,9 @@ class ActionGuideAnswer(CoreAction):
         waiting = _text(turn.slots.get(guide_answers.QUESTION_SLOT))
         if question.startswith("/") and waiting:  # the guide was just picked for the question before
             question = waiting
+        # "She has been ill four days, do I need to do more?": the NLU's runner-up is a report.
+        sounds_like_report = any(name == "report_absence" for name, _ in turn.intent_ranking[:3])
         with session_scope() as session:
             return guide_answers.answer(session, turn.asker, question, chosen, unit_id=_text(turn.entity("unit")),
-                                        previous_unit=_text(turn.slots.get(guide_answers.TOPIC_SLOT)))
+                                        previous_unit=_text(turn.slots.get(guide_answers.TOPIC_SLOT)),
+                                        sounds_like_report=sounds_like_report)

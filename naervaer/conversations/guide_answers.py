@@ -26,7 +26,7 @@ from naervaer.absence import SchoolLevel
 from naervaer.conversations.context import Asker, role_of, who_is_asking
 from naervaer.guides import GUIDE_KEYS, Guide, load_guide
 from naervaer.i18n import N_, t
-from naervaer.knowledge.finder import ANSWER_AT, Finding, decide as decide_finding
+from naervaer.knowledge.finder import ANSWER_AT, Finding, find
 from naervaer.knowledge.ranker import index_for
 from naervaer.knowledge.units import Unit, LineRange
 from naervaer.models import ClassGroup, Guardianship, Person, Pupil, School, StaffMembership
@@ -107,6 +107,7 @@ class Decision:
     elsewhere: tuple[Guide, Unit] | None = None  # another guide's answer, when the asker's has none
     role: str = "unknown"
     question: str = ""
+    offer_report: bool = False  # a parent's statement that also reports ("she has been ill four days, ...")
 
 
 def _audience(role: str) -> str | None:
@@ -114,31 +115,49 @@ def _audience(role: str) -> str | None:
 
 
 def decide(session: Session, asker: Asker, question: str, chosen_guide: str | None, unit_id: str | None = None,
-           previous_unit: str | None = None) -> Decision:
+           previous_unit: str | None = None, sounds_like_report: bool = False) -> Decision:
     """What to answer: a unit picked by button (`unit_id`), else the best units for `question`; a short
-    follow-up that finds nothing on its own is asked again together with the previous unit's title."""
+    follow-up that finds nothing on its own is asked again together with the previous unit's title.
+    `sounds_like_report`: the message also reads as an absence report (the NLU's second guess), so a
+    parent gets the answer first and the report as a button, never a report they did not ask for."""
     ctx = guide_for(session, asker, chosen_guide)
     role = role_of(session, asker)
+    offer = (sounds_like_report or mentions_absence(question)) and role in ("parent", "pupil")
     if ctx.guide is None:
         return Decision(ctx, role=role, question=question)
     index = index_for(ctx.guide.key)
     if unit_id:
         unit = next((u for u in index.units if u.id == unit_id), None)
         if unit is not None:
-            return Decision(ctx, Finding((unit,), confidence=1.0), role=role, question=question)
+            return Decision(ctx, Finding((unit,), confidence=1.0), role=role, question=question, offer_report=offer)
         question = question if not question.startswith("/") else ""
     audience = _audience(role)
-    finding = decide_finding(index.search(question, audience=audience))
-    if not finding.answered and previous_unit:
+    finding = find(index, question, audience, ctx.levels)
+    if not finding.answered and previous_unit and is_follow_up(question):
         before = next((u for u in index.units if u.id == previous_unit), None)
-        if before is not None and len(question.split()) <= 5:
-            retry = decide_finding(index.search(f"{question} {before.title.nb}", audience=audience))
+        if before is not None:
+            retry = find(index, f"{question} {before.title.nb}", audience, ctx.levels)
             if retry.answered:
                 finding = retry
     elsewhere = None
     if not finding.answered:
         elsewhere = _elsewhere(ctx.guide.key, question, audience)
-    return Decision(ctx, finding, elsewhere, role, question)
+    return Decision(ctx, finding, elsewhere, role, question, offer)
+
+
+FOLLOW_UP_STARTS = ("og ", "og,", "and ", "hva med", "kva med", "what about", "enn ", "men ", "but ")
+ABSENCE_WORDS = frozenset("syk syke sjuk sjuke borte vekke heime hjemme feber ill sick away fravær fråvær".split())
+
+
+def is_follow_up(message: str) -> bool:
+    """A short message that leans on the answer before ("og på nivå 2?", "hva med BUP?")."""
+    text = message.casefold().strip()
+    return len(text.split()) <= 6 and text.startswith(FOLLOW_UP_STARTS)
+
+
+def mentions_absence(message: str) -> bool:
+    """The message says a child is ill or away: a parent asking about it may want to report it too."""
+    return bool({w.strip("?,.!:;") for w in message.casefold().split()} & ABSENCE_WORDS)
 
 
 def _elsewhere(own: str, question: str, audience: str | None) -> tuple[Guide, Unit] | None:
@@ -158,8 +177,7 @@ def confident(session: Session, asker: Asker, question: str, chosen_guide: str |
     if ctx.guide is None:
         return None
     role = role_of(session, asker)
-    hits = index_for(ctx.guide.key).search(question, audience=_audience(role))
-    finding = decide_finding(hits, answer_at=ANSWER_AT + 0.15)
+    finding = find(index_for(ctx.guide.key), question, _audience(role), ctx.levels, answer_at=ANSWER_AT + 0.15)
     return Decision(ctx, finding, role=role, question=question) if finding.answered else None
 
 
@@ -182,8 +200,11 @@ def topic_buttons(lang: str, units: Iterable[Unit]) -> list[Button]:
     return [Button(u.title.get(lang), _payload("ask_guide", unit=u.id)) for u in units]
 
 
-def _flow_buttons(lang: str, units: Iterable[Unit], role: str) -> list[Button]:
+def _flow_buttons(lang: str, units: Iterable[Unit], role: str, offer_report: bool = False) -> list[Button]:
     buttons = []
+    if offer_report:
+        _, title, payload = FLOWS["report_absence"]
+        buttons.append(Button(t(lang, title), payload))
     for unit in units:
         if unit.flow and role in FLOWS[unit.flow][0]:
             _, title, payload = FLOWS[unit.flow]
@@ -206,7 +227,7 @@ def render(lang: str, decision: Decision) -> Reply:
         else:
             text = "\n".join(f"• {u.title.get(lang)}: {u.answer.get(lang)}" for u in units)
         text += "\n" + source_note(lang, guide, (s for u in units for s in u.sources))
-        reply.say(text, _flow_buttons(lang, units, decision.role))
+        reply.say(text, _flow_buttons(lang, units, decision.role, decision.offer_report))
         reply.slots[TOPIC_SLOT] = units[0].id
     else:
         nearest = finding.nearest if finding is not None else ()
@@ -218,7 +239,8 @@ def render(lang: str, decision: Decision) -> Reply:
         if nearest:
             lines.append(t(lang, "The nearest topics your guide does cover:"))
         lines.append(t(lang, "Or ask the contact teacher or the school."))
-        reply.say("\n".join(lines), topic_buttons(lang, nearest))
+        buttons = topic_buttons(lang, nearest) + _flow_buttons(lang, (), decision.role, decision.offer_report)
+        reply.say("\n".join(lines), buttons)
     if ctx.chosen:
         reply.slots["guide"] = guide.key
     reply.slots[QUESTION_SLOT] = None
@@ -235,5 +257,6 @@ def _ask_which_guide(lang: str, choices: list[str], question: str) -> Reply:
 
 
 def answer(session: Session, asker: Asker, question: str, chosen_guide: str | None, unit_id: str | None = None,
-           previous_unit: str | None = None) -> Reply:
-    return render(asker.lang, decide(session, asker, question, chosen_guide, unit_id, previous_unit))
+           previous_unit: str | None = None, sounds_like_report: bool = False) -> Reply:
+    return render(asker.lang, decide(session, asker, question, chosen_guide, unit_id, previous_unit,
+                                     sounds_like_report))

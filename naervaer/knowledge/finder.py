@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from naervaer.absence import SchoolLevel
 from naervaer.knowledge.ranker import GuideIndex, Hit
 from naervaer.knowledge.units import Unit
 
 ANSWER_AT = 0.5      # the best unit must explain this much of the question (chosen on the folds)
 SECOND_WITHIN = 0.92  # a second unit is shown too when its rank score is this close to the best
+# ... or this close when the message asks two things ("hvem deltar, og når må møtet holdes?")
+SECOND_WITHIN_TWO_QUESTIONS = 0.75
+QUESTION_WORDS = frozenset("hvem hva hvor hvordan hvorfor når kven kva kor korleis kvifor who what where when how why "
+                           "hvilke hvilken kva for".split())
 NEAREST = 3           # topics offered as buttons when nothing answers
 
 
@@ -24,6 +29,11 @@ class Finding:
     @property
     def answered(self) -> bool:
         return bool(self.answers)
+
+
+def asks_two_things(message: str) -> bool:
+    words = [w.strip("?,.!:;") for w in message.casefold().split()]
+    return sum(w in QUESTION_WORDS for w in words) >= 2
 
 
 def decide(hits: list[Hit], answer_at: float = ANSWER_AT, second_within: float = SECOND_WITHIN) -> Finding:
@@ -39,5 +49,9 @@ def decide(hits: list[Hit], answer_at: float = ANSWER_AT, second_within: float =
                    best.confidence)
 
 
-def find(index: GuideIndex, message: str, audience: str | None = None) -> Finding:
-    return decide(index.search(message, audience=audience, k=NEAREST + 2))
+def find(index: GuideIndex, message: str, audience: str | None = None,
+         levels: frozenset[SchoolLevel] = frozenset(), answer_at: float = ANSWER_AT) -> Finding:
+    """The decision for one message: the ranking, then `decide`, with a looser second unit when the
+    message asks two things."""
+    within = SECOND_WITHIN_TWO_QUESTIONS if asks_two_things(message) else SECOND_WITHIN
+    return decide(index.search(message, audience=audience, k=NEAREST + 2, levels=levels), answer_at, within)

@@ -20,6 +20,9 @@ REPO = Path(__file__).resolve().parent.parent.parent
 NLU_DIR = REPO / "data" / "nlu"
 GENERATED = NLU_DIR / "guide_questions.yml"
 ASKS_PER_UNIT = 2
+# Long examples make every DIET batch longer (the transformer pads to the longest): 2 short asks per unit
+# train in a fraction of the time of all asks, and the NLU only tells the kind of turn.
+MAX_WORDS = 9
 HEADER = ("# Generated from the knowledge units' asks by `naervaer guides nlu`: do not edit by hand\n"
           "# (naervaer/knowledge/nlu_data.py says why and how).\n")
 
@@ -48,7 +51,8 @@ def examples() -> list[str]:
     out: list[str] = []
     for key in GUIDE_KEYS:
         for unit in load_knowledge(key).units:
-            for ask in unit.asks[:ASKS_PER_UNIT]:
+            short = sorted((a for a in unit.asks if len(a.split()) <= MAX_WORDS), key=lambda a: len(a.split()))
+            for ask in short[:ASKS_PER_UNIT]:
                 clean = " ".join(re.sub(r"[\[\]{}()]", " ", ask).split())
                 k = _key(clean)
                 if k and k not in taken:

@@ -1,12 +1,13 @@
 """Rank the units of one guide against a message.
 
-Three signals, each measured on the leave-one-ask-out folds (`python -m naervaer.knowledge.tune`),
+Four signals, each measured on the leave-one-ask-out folds (`python -m naervaer.knowledge.tune`),
 never on the exam:
 - BM25 over lemmas (bm25s): the content words of the question against each unit's title, asks,
   answer (nb, nn, en) and facts;
 - BM25 over character 4-grams: compounds, nynorsk and dialect forms, typos;
+- BM25 over the titles alone: a short question naming a topic ("nivå 1", "PPT");
 - the closest of the unit's `asks` by rapidfuzz's token-set ratio: whole phrasings people use.
-The ranking mixes the three, each scaled to the best unit's value; `confidence` is how much of the
+The ranking mixes the four, each scaled to the best unit's value; `confidence` is how much of the
 question the best unit explains, which decides between answering and saying we do not know.
 """
 from __future__ import annotations
@@ -18,17 +19,22 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from naervaer.absence import SchoolLevel
 from naervaer.knowledge.text import char_grams, fold, terms
 from naervaer.knowledge.units import Knowledge, Unit, load_knowledge
 
 
 @dataclass(frozen=True)
 class Weights:
-    words: float = 0.4
-    grams: float = 0.4
+    words: float = 0.35
+    grams: float = 0.35
     asks: float = 0.2
+    titles: float = 0.1
     # A unit written for other readers (a parent asking about a staff-only routine) ranks a little lower.
     other_audience: float = 0.9
+    # A unit about another school level (the kindergarten, to a school's teacher) ranks clearly lower,
+    # but still first when the question names it ("hva gjør barnehagen på nivå 1?").
+    other_level: float = 0.75
     # BM25 over lemmas at which a match counts as strong, in units of the rarest term's IDF.
     strength_at: float = 1.2
 
@@ -63,6 +69,9 @@ class GuideIndex:
         self._words.index(self._word_docs, show_progress=False)
         self._grams = bm25s.BM25()
         self._grams.index(self._gram_docs, show_progress=False)
+        self._titles = bm25s.BM25()
+        self._titles.index([terms(" ".join((u.title.nb, u.title.nn, u.title.en))) or ["_"] for u in self.units],
+                           show_progress=False)
         self._asks = [fold(a) for u in self.units for a in u.asks]
         self._ask_owner = np.array([i for i, u in enumerate(self.units) for _ in u.asks])
         n = len(self.units)
@@ -87,21 +96,28 @@ class GuideIndex:
         total = sum(idf.get(t, top) for t in unique)
         return sum(idf.get(t, top) for t in unique if t in vocab) / total if total else 0.0
 
-    def search(self, message: str, audience: str | None = None, k: int = 5) -> list[Hit]:
+    def search(self, message: str, audience: str | None = None, k: int = 5,
+               levels: frozenset[SchoolLevel] = frozenset()) -> list[Hit]:
+        """The best units for the message; `levels` (the asker's school levels) ranks units about other
+        levels lower."""
         if not self.units:
             return []
         w = self.weights
         q_words, q_grams = terms(message), char_grams(message)
         s_words = self._words.get_scores(q_words) if q_words else np.zeros(len(self.units))
         s_grams = self._grams.get_scores(q_grams) if q_grams else np.zeros(len(self.units))
+        s_titles = self._titles.get_scores(q_words) if q_words else np.zeros(len(self.units))
         s_asks = np.zeros(len(self.units))
         folded = fold(message)
         if folded.strip():
             ratios = process.cdist([folded], self._asks, scorer=fuzz.token_set_ratio, workers=1)[0]
             np.maximum.at(s_asks, self._ask_owner, ratios / 100.0)
-        mixed = (w.words * _scaled(s_words) + w.grams * _scaled(s_grams) + w.asks * _scaled(s_asks))
+        mixed = (w.words * _scaled(s_words) + w.grams * _scaled(s_grams) + w.asks * _scaled(s_asks)
+                 + w.titles * _scaled(s_titles))
         if audience:
             mixed = mixed * np.array([1.0 if audience in u.audience else w.other_audience for u in self.units])
+        if levels:
+            mixed = mixed * np.array([1.0 if u.applies_to(levels) else w.other_level for u in self.units])
         order = np.argsort(-mixed, kind="stable")[:k]
         best = float(mixed[order[0]]) or 1.0
         hits = []

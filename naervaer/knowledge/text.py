@@ -1,7 +1,7 @@
 """From a message to the terms the ranker compares: words, their lemmas, and character n-grams.
 
-Lemmas (simplemma, Bokmål then Nynorsk then English) make "barnevernets", "barnevernet" and
-"barnevern" one term; character n-grams inside each word carry Norwegian compounds
+Lemmas (simplemma, Bokmål then Nynorsk then English), then Snowball's Norwegian stems, make
+"barnevernets", "barnevernet" and "barnevern" one term, and "førast" and "føres" too; character n-grams inside each word carry Norwegian compounds
 ("fraværsgrensen" shares "fravær" with "grense for fravær") and typos ("fravr", "barnevener").
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import simplemma
+import snowballstemmer
 
 from naervaer.guides.schema import AGENCY_SYNONYMS
 
@@ -36,13 +37,14 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
+    """The lemma from the first of bokmål, nynorsk and English whose dictionary knows the word (a bokmål
+    word already in its base form stays bokmål: "følge" is not turned into nynorsk "fylgje")."""
     if word.isdigit():
         return word
     for lang in ("nb", "nn", "en"):
-        found = simplemma.lemmatize(word, lang=lang)
-        if found != word:
-            return found.casefold()
-    return word
+        if simplemma.is_known(word, lang=lang):
+            return simplemma.lemmatize(word, lang=lang).casefold()
+    return simplemma.lemmatize(word, lang="nb").casefold()
 
 
 # Nynorsk and dialect forms of the words the guides turn on, to their bokmål lemma: the same term
@@ -73,9 +75,42 @@ def _term(word: str) -> str:
     return found
 
 
+_STEM = snowballstemmer.stemmer("norwegian")
+
+
+@lru_cache(maxsize=50_000)
+def _stemmed(word: str) -> str:
+    # After the lemma, Snowball's Norwegian stem: the forms simplemma does not know ("førast", "evaluerast",
+    # "tiltaka") meet the ones it does ("føres", "evalueres", "tiltakene").
+    stem = _STEM.stemWord(_term(word))
+    # A form neither dictionary knows ("helsesjukepleiaren") may still meet SAME_WORD once stemmed.
+    return _STEM.stemWord(_term(stem)) if stem in SAME_WORD else stem
+
+
+# Particle verbs are compounds elsewhere: "kalles inn" is "innkalling", "følge opp" is "oppfølging".
+PARTICLES = frozenset({"inn", "opp", "fra", "ut"})
+
+
+def _particle_compound(verb: str, particle: str) -> str:
+    compound = _STEM.stemWord(particle + lemma(verb))
+    return compound.removesuffix("ing") if compound.endswith("ing") else compound
+
+
 def terms(text: str) -> list[str]:
-    """Lemmas of the content words (stopwords out), nynorsk forms and service names made one."""
-    return [_term(w) for w in words(text) if w not in STOPWORDS]
+    """Stems of the lemmas of the content words (stopwords out), nynorsk forms and service names made one;
+    a particle verb also gives its compound ("kalles inn" -> "innkall", like "innkaller", "innkalling")."""
+    found = words(text)
+    out = [_stemmed(w) for w in found if w not in STOPWORDS]
+    for verb, particle in zip(found, found[1:]):
+        if particle in PARTICLES and verb not in STOPWORDS:
+            out.append(_particle_compound(verb, particle))
+    out += [_stem_compound(w) for w in found if w.startswith(tuple(PARTICLES)) and w.endswith("ing")]
+    return out
+
+
+def _stem_compound(word: str) -> str:
+    # "innkalling", "oppfølging": the same term as the particle verb ("innkall", "oppfølg")
+    return _STEM.stemWord(word).removesuffix("ing")
 
 
 def _ascii(word: str) -> str:

@@ -65,13 +65,14 @@ def evaluate(weights: Weights, answer_at: float) -> dict[str, float]:
 def main() -> None:
     base = evaluate(DEFAULT_WEIGHTS, ANSWER_AT)
     print("current", DEFAULT_WEIGHTS, base)
-    for words, grams, strength_at, answer_at in itertools.product((0.4, 0.5), (0.3, 0.4), (1.0, 1.2, 1.5),
-                                                                   (0.45, 0.5, 0.55, 0.6)):
-        asks = round(1 - words - grams, 2)
+    titles = DEFAULT_WEIGHTS.titles
+    for words, grams, strength_at, answer_at in itertools.product((0.3, 0.35, 0.4), (0.3, 0.35, 0.4), (1.0, 1.2, 1.5),
+                                                                   (0.45, 0.5, 0.55)):
+        asks = round(1 - titles - words - grams, 2)
         if asks < 0:
             continue
-        figures = evaluate(Weights(words, grams, asks, strength_at=strength_at), answer_at)
-        print(f"words={words} grams={grams} asks={asks} strength_at={strength_at} answer_at={answer_at}: "
+        figures = evaluate(Weights(words, grams, asks, titles, strength_at=strength_at), answer_at)
+        print(f"words={words} grams={grams} asks={asks} titles={titles} strength_at={strength_at} answer_at={answer_at}: "
               + " ".join(f"{k}={v:.3f}" for k, v in figures.items() if k != "queries"))
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from naervaer.absence import SchoolLevel
 from naervaer.guides.schema import Localized
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "guides" / "knowledge"
@@ -49,6 +50,8 @@ class Unit(_Strict):
     facts: list[str] = Field(default_factory=list)
     asks: list[Annotated[str, Field(min_length=2)]] = Field(min_length=1)
     audience: list[Audience] = Field(default_factory=lambda: ["staff", "parent", "pupil"])
+    # The school levels the unit is about (Ås: kindergarten or school); none given: every level.
+    levels: list[SchoolLevel] | None = None
     sources: list[LineRange] = Field(min_length=1)
     flow: Flow | None = None
     note: str | None = None
@@ -60,6 +63,9 @@ class Unit(_Strict):
         if missing:
             raise ValueError(f"facts not stated in answer.nb: {missing}")
         return self
+
+    def applies_to(self, levels: frozenset[SchoolLevel]) -> bool:
+        return self.levels is None or not levels or bool(set(self.levels) & levels)
 
     def cites(self, line: int) -> bool:
         return any(line in source for source in self.sources)

@@ -92,6 +92,6 @@ def test_small_talk_in_each_language(intent, text, expected):
     assert messages[0]["text"].startswith(expected)
 
 
-def test_fallback_is_polite_and_in_the_users_language():
+def test_fallback_is_polite_and_in_the_users_language(demo_engine):
     messages, _ = run(ActionDefaultFallback(), tracker("anyone", "what is the weather like tomorrow", "nlu_fallback"))
     assert messages[0]["text"].startswith("Sorry, I didn't understand that")

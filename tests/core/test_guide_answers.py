@@ -12,6 +12,7 @@ from naervaer.db import session_scope
 from naervaer.guides import GUIDE_KEYS, load_guide
 from naervaer.knowledge.units import load_knowledge
 from tests.helpers import TODAY
+from tests.knowledge_cases import CASES
 
 TEACHERS = {"jevnaker": "demo-teacher", "alvoen": "demo-teacher-alvoen", "tynset": "demo-teacher-tynset",
             "aas": "demo-teacher-aas", "trondelag": "demo-teacher-trondelag"}
@@ -88,3 +89,14 @@ def test_a_forged_unit_of_another_guide_is_not_answered_as_the_askers(demo_engin
                           unit_id=other.id)
     assert reply.text.startswith("Jeg finner ikke noe svar på det i veilederen til Tynset kommune.")
     assert other.answer.nb not in reply.text and load_guide("jevnaker").title not in reply.text
+
+
+@pytest.mark.parametrize(("key", "lang", "question", "facts"),
+                         [(key, *case) for key, cases in CASES.items() for case in cases])
+def test_questions_of_each_kind_get_the_facts_of_the_askers_guide(demo_engine, key, lang, question, facts):
+    with session_scope(demo_engine) as session:
+        reply = ga.answer(session, asker(TEACHERS[key], lang), question, None)
+    text = reply.text.casefold()
+    assert load_guide(key).title.casefold() in text, reply.text
+    missing = [f for f in facts if f.casefold() not in text]
+    assert not missing, f"{missing} not in: {reply.text}"
