@@ -37,6 +37,9 @@ class Weights:
     other_level: float = 0.75
     # BM25 over lemmas at which a match counts as strong, in units of the rarest term's IDF.
     strength_at: float = 1.2
+    # BM25's own: term-frequency saturation and length normalisation (bm25s' defaults)
+    k1: float = 1.5
+    b: float = 0.75
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -65,9 +68,9 @@ class GuideIndex:
         self._gram_docs = [char_grams(x) or ["_"] for x in texts]
         self._word_vocab = [frozenset(d) for d in self._word_docs]
         self._gram_vocab = [frozenset(d) for d in self._gram_docs]
-        self._words = bm25s.BM25()
+        self._words = bm25s.BM25(k1=weights.k1, b=weights.b)
         self._words.index(self._word_docs, show_progress=False)
-        self._grams = bm25s.BM25()
+        self._grams = bm25s.BM25(k1=weights.k1, b=weights.b)
         self._grams.index(self._gram_docs, show_progress=False)
         self._titles = bm25s.BM25()
         self._titles.index([terms(" ".join((u.title.nb, u.title.nn, u.title.en))) or ["_"] for u in self.units],

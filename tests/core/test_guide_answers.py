@@ -100,3 +100,22 @@ def test_questions_of_each_kind_get_the_facts_of_the_askers_guide(demo_engine, k
     assert load_guide(key).title.casefold() in text, reply.text
     missing = [f for f in facts if f.casefold() not in text]
     assert not missing, f"{missing} not in: {reply.text}"
+
+
+def test_what_only_another_guide_answers_is_given_labelled_with_that_guide_never_as_the_askers(demo_engine):
+    with session_scope(demo_engine) as session:
+        reply = ga.answer(session, asker("demo-teacher"), "hva er IVAS?", None)
+    text = reply.text
+    assert text.startswith("Jeg finner ikke noe svar på det i veilederen til Jevnaker kommune.")
+    assert "Veilederen til Tynset kommune (ikke den skolen din følger) sier:" in text
+    assert load_guide("tynset").title in text and load_guide("jevnaker").title not in text
+    assert all(b.payload.startswith('/ask_guide{"unit":"jevnaker_') for b in reply.messages[0].buttons)
+
+
+def test_a_parent_who_mentions_illness_is_offered_the_report_and_staff_are_not(demo_engine):
+    question = "hun har vært syk i fire dager, må jeg gjøre noe mer?"
+    with session_scope(demo_engine) as session:
+        parent = ga.answer(session, asker("demo-parent"), question, None)
+        teacher = ga.answer(session, asker("demo-teacher"), question, None)
+    assert "/report_absence" in [b.payload for m in parent.messages for b in m.buttons]
+    assert "/report_absence" not in [b.payload for m in teacher.messages for b in m.buttons]
