@@ -11,7 +11,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import Turn, read_turn
+from naervaer.conversations import guide_answers
 from naervaer.conversations.failures import failure_reply, log_failure
+from naervaer.db import session_scope
 from naervaer.i18n import t
 from naervaer.replies import Reply
 
@@ -39,12 +41,23 @@ class CoreAction(Action, ABC):
     def answer(self, turn: Turn) -> Reply:
         """The reply to this turn, computed by the core."""
 
+    @staticmethod
+    def _guide_instead(turn: Turn) -> Reply | None:
+        """An anonymous visitor who chose a municipality and asks a question its guide answers gets that
+        answer rather than "I don't know who you are" (nothing about a pupil is read)."""
+        chosen = turn.slots.get("guide")
+        with session_scope() as session:
+            return guide_answers.second_opinion(session, turn.asker, turn.text,
+                                                chosen if isinstance(chosen, str) else None)
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         turn = read_turn(tracker)
         try:
             # The core talks to the database synchronously; a thread keeps the action server's
             # event loop free for everyone else's turns.
             reply = await asyncio.to_thread(self.answer, turn)
+            if reply.unknown_sender:
+                reply = await asyncio.to_thread(self._guide_instead, turn) or reply
         except Exception as error:  # the user must never meet a silent bot
             log_failure(log, f"action {self.name()}", error)
             reply = failure_reply(turn.lang, error)

@@ -13,6 +13,11 @@ from naervaer.db import session_scope
 from naervaer.replies import Reply
 
 
+def _chosen(turn: Turn) -> str | None:
+    chosen = turn.slots.get("guide")
+    return chosen if isinstance(chosen, str) else None
+
+
 class ActionSmallTalk(CoreAction):
     action_name = "action_small_talk"
 
@@ -20,6 +25,11 @@ class ActionSmallTalk(CoreAction):
         if turn.intent == "help":
             with session_scope() as session:
                 return smalltalk.help_for(session, turn.asker)
+        if turn.intent == "out_of_scope":  # "out of scope" that the guide answers clearly is not
+            with session_scope() as session:
+                guide = guide_answers.second_opinion(session, turn.asker, turn.text, _chosen(turn))
+            if guide is not None:
+                return guide
         return smalltalk.answer(turn.intent or "help", turn.lang)
 
 
@@ -50,6 +60,9 @@ class ActionAskHuman(CoreAction):
     action_name = "action_ask_human"
 
     def answer(self, turn: Turn) -> Reply:
+        # No second opinion from the guide here: "kan jeg snakke med noen?" matches the guide's
+        # "tillitsperson" as confidently as a real guide question would (measured), and a person asked for
+        # must be given.
         with session_scope() as session:
             return handoff.contact(session, turn.asker)
 

@@ -65,10 +65,17 @@ def plain(example: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).strip(" ?!.")
 
 
-def examples(path: Path) -> dict[str, list[str]]:
-    """intent -> annotated examples, from a file or every .yml file in a folder."""
+# Written from the knowledge units (`naervaer guides nlu`); their questions are measured by the exam
+# (docs/knowledge.md), not by the held-out set, so the held-out share is of the hand-written examples.
+GENERATED = TRAINING / "guide_questions.yml"
+
+
+def examples(path: Path, *, generated: bool = True) -> dict[str, list[str]]:
+    """intent -> annotated examples, from a file or every .yml file in a folder (`generated=False`: without
+    the file generated from the knowledge units)."""
     found: dict[str, list[str]] = {}
-    for file in sorted(path.glob("*.yml")) if path.is_dir() else [path]:
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    for file in files if generated else [f for f in files if f != GENERATED]:
         for block in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if "intent" in block:
                 lines = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]

@@ -21,6 +21,8 @@ class Message:
 class Reply:
     messages: list[Message] = field(default_factory=list)
     slots: dict[str, object] = field(default_factory=dict)  # values the dialogue should remember
+    # Set on the "I don't know who you are" reply: an anonymous visitor's question may still be a guide's.
+    unknown_sender: bool = False
 
     def say(self, text: str, buttons: tuple[Button, ...] | list[Button] = ()) -> Reply:
         self.messages.append(Message(text=text, buttons=tuple(buttons)))

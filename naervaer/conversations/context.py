@@ -39,7 +39,8 @@ def role_of(session: Session, asker: Asker) -> str:
 
 
 def unknown_sender(lang: str) -> Reply:
-    return Reply().say(t(
+    reply = Reply(unknown_sender=True)
+    return reply.say(t(
         lang,
         "I don't know who you are yet, so I can't show anything about a pupil. "
         "Ask your school for an invitation code (the contact teacher or the office can give you one), "

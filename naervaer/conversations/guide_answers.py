@@ -171,6 +171,25 @@ def _elsewhere(own: str, question: str, audience: str | None) -> tuple[Guide, Un
     return (load_guide(best[1]), best[2]) if best else None
 
 
+QUESTION_STARTS = ("hva ", "hvem ", "hvor ", "hvordan ", "hvorfor ", "når ", "kva ", "kven ", "kor ", "korleis ",
+                   "kvifor ", "må ", "skal ", "bør ", "kan ", "får ", "er det ", "what ", "who ", "where ", "how ",
+                   "why ", "when ", "do ", "does ", "should ", "must ", "can ", "is ", "are ", "ka ", "kem ")
+
+
+def looks_like_question(message: str) -> bool:
+    text = message.casefold().strip()
+    return text.endswith("?") or text.startswith(QUESTION_STARTS)
+
+
+def second_opinion(session: Session, asker: Asker, message: str, chosen_guide: str | None) -> Reply | None:
+    """For a turn the NLU sent elsewhere (to a person, out of scope, a visitor's pupil question): the
+    guide's answer when the message is a question and the asker's guide answers it clearly."""
+    if not message or message.startswith("/") or not looks_like_question(message):
+        return None
+    decision = confident(session, asker, message, chosen_guide)
+    return render(asker.lang, decision) if decision is not None else None
+
+
 def confident(session: Session, asker: Asker, question: str, chosen_guide: str | None) -> Decision | None:
     """For the fallback: a decision only when the asker's guide answers the message clearly."""
     ctx = guide_for(session, asker, chosen_guide)

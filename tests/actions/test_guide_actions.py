@@ -132,3 +132,22 @@ def test_a_father_without_parental_responsibility_gets_the_school_not_the_teache
                                                 language="nb"))
     assert "Jevnaker demoskole: telefon 61 31 00 00." in messages[0]["text"]
     assert "Marte Lie" not in messages[0]["text"]
+
+
+def test_a_visitor_whose_guide_question_the_nlu_took_for_a_pupil_question_gets_the_guide(demo_engine):
+    from actions.absence import ActionAnswerAbsence
+
+    unit = unit_of("aas", 20)
+    question = unit.asks[0].rstrip("?") + "?"
+    messages, _ = run(ActionAnswerAbsence(), tracker("visitor", question, "ask_absence", guide="aas"))
+    assert unit.answer.nb in messages[0]["text"] or "(Kilde: Nærvær og fravær" in messages[0]["text"]
+    plain, _ = run(ActionAnswerAbsence(), tracker("visitor", "hvor mye fravær har Ida?", "ask_absence", guide="aas"))
+    assert plain[0]["text"].startswith("Jeg vet ikke hvem du er ennå")  # still nothing about a pupil
+
+
+def test_out_of_scope_that_the_guide_answers_clearly_is_answered_from_the_guide(demo_engine):
+    unit = unit_of("tynset", 12)
+    messages, _ = run(ActionSmallTalk(), tracker("demo-teacher-tynset", unit.asks[0].rstrip("?") + "?", "out_of_scope"))
+    assert unit.answer.nb in messages[0]["text"]
+    messages, _ = run(ActionSmallTalk(), tracker("demo-teacher-tynset", "hvem vinner valget?", "out_of_scope"))
+    assert messages[0]["text"].startswith("Jeg kan bare hjelpe med skolefravær")

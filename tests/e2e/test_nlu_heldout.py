@@ -13,7 +13,8 @@ pytestmark = pytest.mark.e2e
 def test_heldout_set_is_never_trained_on():
     assert nlu_eval.overlap() == set()
     held = sum(len(v) for v in nlu_eval.examples(nlu_eval.HELDOUT).values())
-    trained = sum(len(v) for v in nlu_eval.examples(nlu_eval.TRAINING).values())
+    # a fifth of the hand-written examples; the ones generated from the knowledge units are the exam's
+    trained = sum(len(v) for v in nlu_eval.examples(nlu_eval.TRAINING, generated=False).values())
     assert held >= (held + trained) / 5
 
 
