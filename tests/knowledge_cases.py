@@ -28,7 +28,7 @@ CASES: dict[str, list[tuple[str, str, list[str]]]] = {
         ("nb", "hvor arkiveres referatet fra møtet?", ["BK360"]),
         ("nn", "kven ringjer heim når fråværet er bekymringsfullt?", ["kontaktlærar"]),
         ("nb", "hva gjør vi hvis tiltakene ikke virker?", ["BUP"]),
-        ("en", "how often does the contact teacher look over the absence?", ["week"]),
+        ("en", "how often is the absence looked over?", ["week"]),
         ("nb", "hva er en opptrappingsplan?", ["opptrappingsplan"]),
     ],
     "tynset": [

@@ -24,6 +24,8 @@ ikke ikkje ikkje har ha hadde var vere være vært vore blir bli kan skal må b�
 seg sin sitt sine om så da då nå no enn eller men fra frå ved ut inn opp også og hvis viss dersom
 mitt min mine mi din dine ditt vår våre dere dykk deg dykkar deira deres hans hennar hennes
 the a an of to in on at is are be do does did we you i it this that for with and or if my our your
+actually really exactly please just also about there their them they its it's me us am was were been
+egentlig eigentleg liksom altså vel jo bare berre nok visst egentleg
 """.split())
 
 
