@@ -39,6 +39,15 @@ CONVERSATIONS = [
     ("Teacher asks what now", "demo-teacher", ["hva nå med Ida Hansen?"]),
     ("Teacher books a meeting", "demo-teacher", ["sett opp nærværsmøte for Ida Hansen neste tirsdag kl 10"]),
     ("Principal's overview", "demo-principal", ["hvilke elever har bekymringsfullt fravær nå?"]),
+    ("A teacher asks about a flow, then a follow-up (Tynset's guide)", "demo-teacher-tynset",
+     ["hvor fort må et fagmøte kalles inn?", "og hva skjer etter fagmøtet?"]),
+    ("A question the guide does not answer", "demo-teacher-tynset", ["hva sier veilederen om skoleskyss og busskort?"]),
+    ("A parent says the child is ill and asks (Jevnaker's guide)", "demo-parent",
+     ["hun har vært syk i fire dager nå, må jeg gjøre noe mer?"]),
+    ("Upper secondary, in English: a pupil over 18", "demo-teacher-trondelag",
+     ["who do we contact when the pupil is over 18?"]),
+    ("A visitor without an account picks a municipality once", "visitor-transcript",
+     ["når er fravær bekymringsfullt?", ("press", "Alvøen"), "hvem deltar på nærværsmøtet?"]),
 ]
 
 

@@ -255,9 +255,9 @@ def render(lang: str, decision: Decision) -> Reply:
             other, unit = decision.elsewhere
             lines.append(t(lang, "The guide of {other} (not the one your school follows) says:", other=guide_label(other)))
             lines.append(unit.answer.get(lang) + "\n" + source_note(lang, other, unit.sources))
-        if nearest:
+        lines.append(t(lang, "You can also ask the contact teacher or the school."))
+        if nearest:  # last, so the topic buttons follow it
             lines.append(t(lang, "The nearest topics your guide does cover:"))
-        lines.append(t(lang, "Or ask the contact teacher or the school."))
         buttons = topic_buttons(lang, nearest) + _flow_buttons(lang, (), decision.role, decision.offer_report)
         reply.say("\n".join(lines), buttons)
     if ctx.chosen:
