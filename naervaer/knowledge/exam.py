@@ -56,12 +56,10 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _taught() -> frozenset[str]:
-    """Every training example (data/nlu) and every unit ask, normalised."""
-    taught: set[str] = set()
-    for path in (REPO / "data" / "nlu").glob("*.yml"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("- "):
-                taught.add(_norm(re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line.strip()[2:])))
+    """Every intent example of the training data (data/nlu) and every unit ask, normalised."""
+    from naervaer.nlu_eval import TRAINING, examples, plain
+
+    taught = {_norm(plain(e)) for exs in examples(TRAINING).values() for e in exs}
     for key in GUIDE_KEYS:
         taught.update(_norm(a) for u in load_knowledge(key).units for a in u.asks)
     return frozenset(taught)

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from naervaer.guides import GUIDE_KEYS
+from naervaer.i18n import detect_language
 from naervaer.knowledge.units import load_knowledge
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -50,13 +51,25 @@ def _examples_elsewhere() -> set[str]:
     return seen
 
 
+def _with_english(asks: list[str], english_too: bool) -> list[str]:
+    """The asks shortest first; with `english_too` the shortest English ask comes second (English
+    questions were the ones the NLU sent elsewhere most often; every second unit gives one, so English
+    does not outweigh the other intents' few English examples)."""
+    if not english_too:
+        return asks
+    english = [a for a in asks if detect_language(a, fallback="nb") == "en"]
+    norwegian = [a for a in asks if a not in english]
+    first = norwegian[:1] + english[:1]
+    return first + [a for a in asks if a not in first]
+
+
 def examples() -> list[str]:
     taken = _examples_elsewhere()
     out: list[str] = []
     for key in GUIDE_KEYS:
-        for unit in load_knowledge(key).units:
+        for number, unit in enumerate(load_knowledge(key).units):
             short = sorted((a for a in unit.asks if len(a.split()) <= MAX_WORDS), key=lambda a: len(a.split()))
-            for ask in short[:ASKS_PER_UNIT]:
+            for ask in _with_english(short, english_too=number % 2 == 0)[:ASKS_PER_UNIT]:
                 clean = " ".join(re.sub(r"[\[\]{}()]", " ", ask).split())
                 k = _key(clean)
                 if k and k not in taken:
