@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from naervaer.guides import GUIDE_KEYS
-from naervaer.knowledge.finder import find
+from naervaer.knowledge.finder import ranked
 from naervaer.knowledge.ranker import GuideIndex, index_for
 from naervaer.knowledge.units import load_knowledge
 
@@ -87,8 +87,7 @@ class Result:
 
 def grade(question: Question, index: GuideIndex) -> Result:
     audience = question.asker if question.asker in ("staff", "parent", "pupil") else None
-    hits = index.search(question.q, audience=audience, k=5)
-    finding = find(index, question.q, audience)
+    hits, finding = ranked(index, question.q, audience)
     ids = tuple(h.unit.id for h in hits)
     if not question.answerable:
         return Result(question, ids, False, False, finding.answered, False, not finding.answered)

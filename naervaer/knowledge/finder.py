@@ -49,9 +49,15 @@ def decide(hits: list[Hit], answer_at: float = ANSWER_AT, second_within: float =
                    best.confidence)
 
 
+def ranked(index: GuideIndex, message: str, audience: str | None = None,
+           levels: frozenset[SchoolLevel] = frozenset(), answer_at: float = ANSWER_AT) -> tuple[list[Hit], Finding]:
+    """The ranking of one message and the decision on it, with a looser second unit when the message asks
+    two things."""
+    hits = index.search(message, audience=audience, k=NEAREST + 2, levels=levels)
+    within = SECOND_WITHIN_TWO_QUESTIONS if asks_two_things(message) else SECOND_WITHIN
+    return hits, decide(hits, answer_at, within)
+
+
 def find(index: GuideIndex, message: str, audience: str | None = None,
          levels: frozenset[SchoolLevel] = frozenset(), answer_at: float = ANSWER_AT) -> Finding:
-    """The decision for one message: the ranking, then `decide`, with a looser second unit when the
-    message asks two things."""
-    within = SECOND_WITHIN_TWO_QUESTIONS if asks_two_things(message) else SECOND_WITHIN
-    return decide(index.search(message, audience=audience, k=NEAREST + 2, levels=levels), answer_at, within)
+    return ranked(index, message, audience, levels, answer_at)[1]

@@ -17,7 +17,8 @@ from naervaer.guides.schema import AGENCY_SYNONYMS
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 # Words that say nothing about which part of a guide is meant. Question words stay ("hvem", "når",
-# "hvor lenge"): they tell a question about who from one about when.
+# "hvor lenge"): they tell a question about who from one about when. The preposition "før" goes: its stem
+# is the verb's ("føre", "føres", "førast" -> "før"), and "before" matched every unit about a meeting.
 STOPWORDS = frozenset("""
 og i på er det en et ei som til av for med å at den de dei du jeg eg meg vi me oss han ho hun hen
 ikke ikkje ikkje har ha hadde var vere være vært vore blir bli kan skal må bør vil ville kunne skulle
@@ -26,6 +27,7 @@ mitt min mine mi din dine ditt vår våre dere dykk deg dykkar deira deres hans 
 the a an of to in on at is are be do does did we you i it this that for with and or if my our your
 actually really exactly please just also about there their them they its it's me us am was were been
 egentlig eigentleg liksom altså vel jo bare berre nok visst egentleg
+før
 """.split())
 
 
