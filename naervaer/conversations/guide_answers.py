@@ -26,7 +26,7 @@ from naervaer.absence import SchoolLevel
 from naervaer.conversations.context import Asker, role_of, who_is_asking
 from naervaer.guides import GUIDE_KEYS, Guide, load_guide
 from naervaer.i18n import N_, t
-from naervaer.knowledge.finder import ANSWER_AT, Finding, find
+from naervaer.knowledge.finder import ANSWER_AT, QUESTION_WORDS, Finding, find
 from naervaer.knowledge.ranker import index_for
 from naervaer.knowledge.units import Unit, LineRange
 from naervaer.models import ClassGroup, Guardianship, Person, Pupil, School, StaffMembership
@@ -171,14 +171,14 @@ def _elsewhere(own: str, question: str, audience: str | None) -> tuple[Guide, Un
     return (load_guide(best[1]), best[2]) if best else None
 
 
-QUESTION_STARTS = ("hva ", "hvem ", "hvor ", "hvordan ", "hvorfor ", "når ", "kva ", "kven ", "kor ", "korleis ",
-                   "kvifor ", "må ", "skal ", "bør ", "kan ", "får ", "er det ", "what ", "who ", "where ", "how ",
-                   "why ", "when ", "do ", "does ", "should ", "must ", "can ", "is ", "are ", "ka ", "kem ")
+# Besides the question words (finder.QUESTION_WORDS): a question may open with a modal ("må jeg ...?").
+MODAL_STARTS = frozenset("må skal bør kan får er do does should must can is are".split())
 
 
 def looks_like_question(message: str) -> bool:
     text = message.casefold().strip()
-    return text.endswith("?") or text.startswith(QUESTION_STARTS)
+    first = text.split()[0] if text.split() else ""
+    return text.endswith("?") or first in QUESTION_WORDS or first in MODAL_STARTS
 
 
 def second_opinion(session: Session, asker: Asker, message: str, chosen_guide: str | None) -> Reply | None:

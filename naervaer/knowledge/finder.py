@@ -15,8 +15,9 @@ ANSWER_AT = 0.5      # the best unit must explain this much of the question (cho
 SECOND_WITHIN = 0.92  # a second unit is shown too when its rank score is this close to the best
 # ... or this close when the message asks two things ("hvem deltar, og når må møtet holdes?")
 SECOND_WITHIN_TWO_QUESTIONS = 0.75
-QUESTION_WORDS = frozenset("hvem hva hvor hvordan hvorfor når kven kva kor korleis kvifor who what where when how why "
-                           "hvilke hvilken kva for".split())
+# The question words of bokmål, nynorsk, dialect and English.
+QUESTION_WORDS = frozenset("hvem hva hvor hvordan hvorfor når hvilke hvilken kven kva kor korleis kvifor kem ka "
+                           "who what where when how why which".split())
 NEAREST = 3           # topics offered as buttons when nothing answers
 
 
