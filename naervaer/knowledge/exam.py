@@ -6,7 +6,6 @@ lines, not unit ids, since they never saw the units). `make evaluate` prints the
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ import yaml
 
 from naervaer.guides import GUIDE_KEYS
 from naervaer.knowledge.finder import ranked
+from naervaer.knowledge.nlu_data import question_key
 from naervaer.knowledge.ranker import GuideIndex, index_for
 from naervaer.knowledge.units import load_knowledge
 
@@ -50,24 +50,20 @@ def load_exam(directory: Path = EXAM_DIR) -> list[Question]:
     return out
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
-
-
 @lru_cache(maxsize=1)
 def _taught() -> frozenset[str]:
     """Every intent example of the training data (data/nlu) and every unit ask, normalised."""
     from naervaer.nlu_eval import TRAINING, examples, plain
 
-    taught = {_norm(plain(e)) for exs in examples(TRAINING).values() for e in exs}
+    taught = {question_key(plain(e)) for exs in examples(TRAINING).values() for e in exs}
     for key in GUIDE_KEYS:
-        taught.update(_norm(a) for u in load_knowledge(key).units for a in u.asks)
+        taught.update(question_key(a) for u in load_knowledge(key).units for a in u.asks)
     return frozenset(taught)
 
 
 def in_training_data(question: Question) -> bool:
     """Word for word a training example or an ask (written independently: short canonical questions)."""
-    return _norm(question.q) in _taught()
+    return question_key(question.q) in _taught()
 
 
 def answers_it(unit, question: Question) -> bool:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from naervaer.guides import GUIDE_KEYS
 from naervaer.i18n import detect_language
 from naervaer.knowledge.units import load_knowledge
@@ -28,27 +26,21 @@ HEADER = ("# Generated from the knowledge units' asks by `naervaer guides nlu`: 
           "# (naervaer/knowledge/nlu_data.py says why and how).\n")
 
 
-def _key(example: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", example.casefold()).split())
+def question_key(text: str) -> str:
+    """A question as compared for sameness: folded, punctuation out (used here and by the exam)."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 HELDOUT = REPO / "tests" / "nlu" / "heldout.yml"
 
 
 def _examples_elsewhere() -> set[str]:
-    """Every example of the hand-written NLU files, and of the held-out test set (never trained on)."""
-    seen: set[str] = set()
-    for path in [*NLU_DIR.glob("*.yml"), HELDOUT]:
-        if path == GENERATED:
-            continue
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if isinstance(block, dict) and "examples" in block:
-                for line in str(block["examples"]).splitlines():
-                    line = line.strip()
-                    if line.startswith("- "):
-                        # entity markup "[ppt](agency)" -> "ppt"
-                        seen.add(_key(re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line[2:])))
-    return seen
+    """Every intent example of the hand-written NLU files, and of the held-out test set (never trained on)."""
+    from naervaer.nlu_eval import examples, plain
+
+    hand_written = examples(NLU_DIR, generated=False)
+    found = [e for exs in [*hand_written.values(), *examples(HELDOUT).values()] for e in exs]
+    return {question_key(plain(e)) for e in found}
 
 
 def _with_english(asks: list[str], english_too: bool) -> list[str]:
@@ -71,7 +63,7 @@ def examples() -> list[str]:
             short = sorted((a for a in unit.asks if len(a.split()) <= MAX_WORDS), key=lambda a: len(a.split()))
             for ask in _with_english(short, english_too=number % 2 == 0)[:ASKS_PER_UNIT]:
                 clean = " ".join(re.sub(r"[\[\]{}()]", " ", ask).split())
-                k = _key(clean)
+                k = question_key(clean)
                 if k and k not in taken:
                     taken.add(k)
                     out.append(clean)
