@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceKind
-from naervaer.access import Grant
-from naervaer.models import AbsenceRecord, Pupil
+from naervaer.access import Grant, Permission
+from naervaer.models import AbsenceRecord
 
 
 def school_year_start(on: date) -> date:
@@ -27,9 +27,10 @@ class AbsenceSummary:
     left_early: int
 
 
-def summarise(session: Session, pupil: Pupil, grant: Grant, on: date, since: date | None = None) -> AbsenceSummary:
-    """Absence from `since` (the start of the school year by default) up to and including `on`,
-    limited to what `grant` may see."""
+def summarise(session: Session, grant: Grant, on: date, since: date | None = None) -> AbsenceSummary:
+    """The grant's pupil's absence from `since` (the start of the school year by default) up to and
+    including `on`, limited to what `grant` may see (a subject teacher: hours in their subjects)."""
+    pupil = grant.pupil_for(Permission.VIEW_HOUR_ABSENCE)
     since = since or school_year_start(on)
     rows = session.execute(
         select(AbsenceRecord.kind, AbsenceRecord.on, AbsenceRecord.hours, AbsenceRecord.subject_id)

@@ -1,4 +1,9 @@
-"""Who may see and do what about a pupil. Every read path for pupil data goes through here.
+"""Who may see and do what about a pupil: the only door to pupil data.
+
+Every function in the core that returns pupil data takes what this module hands out: a `Grant` for one
+pupil (from `require`), or a `Scope` for many (from `scope_for` a viewer, or `system_scope` for the
+digest and the operator's commands, which is audited as such). Parental responsibility, adult pupils
+and what each role may do are decided here and nowhere else.
 
 The rules (docs/store.md has them as a table):
 - a guardian acts for their own child only with parental responsibility, and only while the pupil
@@ -59,13 +64,28 @@ class AccessDenied(Exception):
 
 @dataclass(frozen=True)
 class Grant:
+    """What one viewer may do about one pupil, on one day."""
+
     permissions: frozenset[Permission] = frozenset()
     # Subject ids whose hour absence may be seen; None means every subject.
     hour_subjects: frozenset[int] | None = None
     relations: tuple[str, ...] = field(default=())
+    pupil: Pupil | None = field(default=None, compare=False)
+    viewer: Person | None = field(default=None, compare=False)  # None: the system (see `system_grant`)
 
     def allows(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+    def pupil_for(self, permission: Permission) -> Pupil:
+        """The pupil, when this grant covers `permission`; readers of pupil data start here."""
+        if self.pupil is None or not self.allows(permission):
+            raise AccessDenied(permission.value)
+        return self.pupil
+
+
+def guardian_acts_for(guardianship: Guardianship | None, pupil: Pupil, on: date) -> bool:
+    """A guardian acts for the pupil only with parental responsibility and while the pupil is under 18."""
+    return guardianship is not None and guardianship.parental_responsibility and not pupil.is_adult(on)
 
 
 def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant:
@@ -84,7 +104,7 @@ def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant
     guardianship = session.scalar(
         select(Guardianship).where(Guardianship.pupil_id == pupil.id, Guardianship.guardian_id == viewer.id)
     )
-    if guardianship is not None and guardianship.parental_responsibility and not pupil.is_adult(on):
+    if guardian_acts_for(guardianship, pupil, on):
         perms |= GUARDIAN
         full_hours = True
         relations.append("guardian")
@@ -121,6 +141,8 @@ def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant
         permissions=frozenset(perms),
         hour_subjects=None if full_hours else frozenset(limited_subjects),
         relations=tuple(relations),
+        pupil=pupil,
+        viewer=viewer,
     )
 
 
@@ -167,6 +189,36 @@ def visible_pupils(session: Session, viewer: Person | None, permission: Permissi
     if viewer is None:
         return []
     return [p for p in candidate_pupils(session, viewer) if grant_for(session, viewer, p, on).allows(permission)]
+
+
+def system_grant(session: Session, pupil: Pupil, purpose: str, *, channel: Channel = Channel.OPERATOR) -> Grant:
+    """Everything about one pupil, for the operator's own commands (``naervaer status``); audited."""
+    audit(session, None, pupil, AuditAction.READ, f"system:{purpose}", channel=channel)
+    return Grant(permissions=ALL, relations=("system",), pupil=pupil)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The pupils whose flags and records a reader may see together: one viewer's, or the system's."""
+
+    pupil_ids: frozenset[int] | None  # None: every pupil (the system's own jobs)
+    viewer: Person | None = field(default=None, compare=False)
+    purpose: str = ""
+
+    def covers(self, pupil_id: int) -> bool:
+        return self.pupil_ids is None or pupil_id in self.pupil_ids
+
+
+def scope_for(session: Session, viewer: Person | None, permission: Permission, on: date) -> Scope:
+    """The pupils `viewer` may do `permission` for on `on` (none for an unknown viewer)."""
+    return Scope(frozenset(p.id for p in visible_pupils(session, viewer, permission, on)), viewer, permission.value)
+
+
+def system_scope(session: Session, purpose: str, *, channel: Channel = Channel.OPERATOR) -> Scope:
+    """Every pupil, for the morning digest, the reminders and the operator's commands; the use is
+    written to the audit log with its purpose (no pupil named: the jobs audit each pupil they report)."""
+    audit(session, None, None, AuditAction.READ, f"system:{purpose}", channel=channel)
+    return Scope(None, None, purpose)
 
 
 def audit(session: Session, actor: Person | None, pupil: Pupil | None, action: AuditAction, what: str,

@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from naervaer.access import Grant, Permission
+from naervaer.directory import school_of
 from naervaer.flags import pupil_flag_history
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import Guide
-from naervaer.models import ClassGroup, Contact, FollowUpCase, Measure, Meeting, MeetingStatus, Pupil, School
+from naervaer.models import Contact, FollowUpCase, Measure, Meeting, MeetingStatus, Pupil, School
 from naervaer.rules import nextstep
 from naervaer.rules.engine import Flag
 from naervaer.school_calendars import calendar_for
@@ -34,11 +36,13 @@ class PupilStatus:
     next: nextstep.NextStep | None  # None when nothing is worrying and no case is open
 
 
-def pupil_status(session: Session, pupil: Pupil, on: date) -> PupilStatus:
-    group = session.get(ClassGroup, pupil.class_group_id)
-    school = session.get(School, group.school_id)
+def pupil_status(session: Session, grant: Grant, on: date) -> PupilStatus:
+    """The status of the grant's pupil (the grant must allow seeing the status)."""
+    pupil = grant.pupil_for(Permission.VIEW_STATUS)
+    group = pupil.class_group
+    school = school_of(pupil)
     guide = load_guide(school.guide_key)
-    flags, flagged_since = pupil_flag_history(session, pupil.id, on, FLAGGED_LOOKBACK_DAYS)
+    flags, flagged_since = pupil_flag_history(session, grant, on, FLAGGED_LOOKBACK_DAYS)
     case = session.scalars(select(FollowUpCase).where(FollowUpCase.pupil_id == pupil.id,
                                                       FollowUpCase.closed_on.is_(None))
                            .order_by(FollowUpCase.opened_on.desc())).first()

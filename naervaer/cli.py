@@ -304,6 +304,7 @@ def flags(school: str = typer.Option(None, help="school code"),
     """The pupils whose absence is worrying on a date, by their school's guide, most urgent first."""
     import json
 
+    from naervaer.access import system_scope
     from naervaer.flags import flags_for_municipality, flags_for_school
     from naervaer.rules.explain import explain
 
@@ -311,7 +312,9 @@ def flags(school: str = typer.Option(None, help="school code"),
         raise typer.BadParameter("give either --school or --municipality")
     day = _on(on)
     with session_scope() as session:
-        found = flags_for_school(session, school, day) if school else flags_for_municipality(session, municipality, day)
+        scope = system_scope(session, "cli_flags")
+        found = (flags_for_school(session, scope, school, day) if school
+                 else flags_for_municipality(session, scope, municipality, day))
     if as_json:
         typer.echo(json.dumps([{
             "pupil_id": p.pupil_id, "name": f"{p.given_name} {p.family_name}", "class": p.class_name,
@@ -336,19 +339,17 @@ def flags(school: str = typer.Option(None, help="school code"),
 def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the roster, or the store's number"),
            on: str = typer.Option(None, help="the date (default: today)"), lang: str = LANG) -> None:
     """One pupil's status against the school's guide: thresholds, next step, what is overdue."""
+    from naervaer.access import system_grant
     from naervaer.case_status import pupil_status
     from naervaer.conversations.pupil_status import render
-    from naervaer.models import Person, Pupil
+    from naervaer.directory import pupil_by_id
 
     with session_scope() as session:
-        pupil = session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
-                               .where(Person.external_id == pupil_id))
-        if pupil is None and pupil_id.isdigit():
-            pupil = session.get(Pupil, int(pupil_id))
+        pupil = pupil_by_id(session, pupil_id)
         if pupil is None:
             typer.secho(f"No pupil with id {pupil_id}.", fg=typer.colors.RED, err=True)
             raise typer.Exit(1)
-        typer.echo(render(pupil_status(session, pupil, _on(on)), lang))
+        typer.echo(render(pupil_status(session, system_grant(session, pupil, "cli_status"), _on(on)), lang))
 
 
 @app.command()

@@ -10,8 +10,10 @@
   school's guide on ``on`` (not crossed on the previous school day, and no notice sent for that rule
   and window), and ``record_notice`` once the notice is out.
 
-Every pupil is checked against the access rules (``naervaer.access``) before it is listed, so staff
-listed on a class of another school never see it; what is listed is written to the audit log.
+The jobs run for the whole store, so each takes the system's scope (``access.system_scope``, audited
+with its purpose); every pupil is still checked against the access rules for the person it goes to
+before it is listed, so staff listed on a class of another school never see it; what is listed is
+written to the audit log.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceKind
-from naervaer.access import Permission, audit, can
+from naervaer.access import Permission, Scope, audit, can
 from naervaer.calendar import SchoolCalendar
 from naervaer.clock import OSLO
 from naervaer.models import (
@@ -117,7 +119,7 @@ def _allowed(session: Session, teacher_id: int, pupil_id: int, permission: Permi
     return can(session, session.get(Person, teacher_id), permission, session.get(Pupil, pupil_id), on)
 
 
-def absent_without_report(session: Session, on: date, teacher_ids: Iterable[int] | None = None,
+def absent_without_report(session: Session, scope: Scope, on: date, teacher_ids: Iterable[int] | None = None,
                           *, audit_reads: bool = True) -> list[TeacherDigest]:
     """Per contact teacher (only those with such pupils), the pupils absent on ``on`` that the home has
     not reported. Schools for which ``on`` is not a school day are left out."""
@@ -136,7 +138,7 @@ def absent_without_report(session: Session, on: date, teacher_ids: Iterable[int]
     digests: dict[int, TeacherDigest] = {}
     school_days: dict[str, bool] = {}
     for row in rows:
-        if row.left_on is not None and row.left_on <= on:
+        if (row.left_on is not None and row.left_on <= on) or not scope.covers(row.pupil_id):
             continue
         if school_days.setdefault(row.school_code, is_school_day(row.school_code, on)) is False:
             continue
@@ -177,7 +179,7 @@ def reminder_days(on: date, calendar: SchoolCalendar | None = None) -> list[date
     return days
 
 
-def meetings_to_remind(session: Session, days: Iterable[date]) -> list[MeetingReminder]:
+def meetings_to_remind(session: Session, scope: Scope, days: Iterable[date]) -> list[MeetingReminder]:
     """Every (participant, planned meeting) on the given days, for participants who are people in the store."""
     days = sorted(days)
     if not days:
@@ -187,7 +189,7 @@ def meetings_to_remind(session: Session, days: Iterable[date]) -> list[MeetingRe
     wanted = set(days)
     rows = session.execute(
         select(Meeting.id, MeetingParticipant.person_id, Meeting.kind, Meeting.starts_at, Meeting.minutes,
-               Meeting.place, Person.given_name)
+               Meeting.place, Person.given_name, Meeting.pupil_id)
         .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
         .join(Pupil, Pupil.id == Meeting.pupil_id).join(Person, Person.id == Pupil.person_id)
         .where(Meeting.status == MeetingStatus.PLANNED, Meeting.starts_at >= start, Meeting.starts_at < end,
@@ -195,9 +197,9 @@ def meetings_to_remind(session: Session, days: Iterable[date]) -> list[MeetingRe
         .order_by(Meeting.starts_at, Meeting.id, MeetingParticipant.person_id)
     ).all()
     reminders = []
-    for meeting_id, person_id, kind, starts_at, minutes, place, given in rows:
+    for meeting_id, person_id, kind, starts_at, minutes, place, given, pupil_id in rows:
         local = _aware(starts_at).astimezone(OSLO)
-        if local.date() in wanted:
+        if local.date() in wanted and scope.covers(pupil_id):
             reminders.append(MeetingReminder(meeting_id, person_id, MeetingKind(kind), local, minutes, place, given))
     return reminders
 
@@ -237,24 +239,25 @@ def previous_school_day(school_code: str, on: date) -> date:
     return on - timedelta(days=1)
 
 
-def new_threshold_notices(session: Session, on: date, teacher_ids: Iterable[int] | None = None
+def new_threshold_notices(session: Session, scope: Scope, on: date, teacher_ids: Iterable[int] | None = None
                           ) -> list[ThresholdNoticeItem]:
     """Thresholds (not judgement patterns) that a contact teacher's pupils crossed on ``on`` but not on
     the previous school day, and that no notice was sent for yet (same pupil, rule and window start)."""
     from naervaer.flags import flags_for_pupils  # the rules over the store
 
     rows = session.execute(_contact_teacher_pupils(session, teacher_ids)).all()
-    rows = [r for r in rows if (r.left_on is None or r.left_on > on) and is_school_day(r.school_code, on)]
+    rows = [r for r in rows if (r.left_on is None or r.left_on > on) and scope.covers(r.pupil_id)
+            and is_school_day(r.school_code, on)]
     if not rows:
         return []
     pupil_ids = sorted({r.pupil_id for r in rows})
-    today = flags_for_pupils(session, pupil_ids, on)
+    today = flags_for_pupils(session, scope, pupil_ids, on)
     by_school: dict[date, list[int]] = defaultdict(list)
     for r in rows:
         by_school[previous_school_day(r.school_code, on)].append(r.pupil_id)
     before: dict[int, set[str]] = {}
     for day, ids in by_school.items():
-        for pid, flags in flags_for_pupils(session, sorted(set(ids)), day).items():
+        for pid, flags in flags_for_pupils(session, scope, sorted(set(ids)), day).items():
             before[pid] = {f.rule_id for f in flags if f.kind == "threshold"}
     sent = {(p, r, w) for p, r, w in session.execute(
         select(ThresholdNotice.pupil_id, ThresholdNotice.threshold_id, ThresholdNotice.window_start)

@@ -1,4 +1,6 @@
-"""The rules engine over the store: which pupils' absence is worrying on a date, by their school's guide."""
+"""The rules engine over the store: which pupils' absence is worrying on a date, by their school's guide.
+
+Readers pass what `naervaer.access` handed them: a `Scope` for many pupils, a `Grant` for one."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceEvent, AbsenceKind, ReasonCategory
+from naervaer.access import Grant, Permission, Scope
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import Guide
 from naervaer.models import AbsenceRecord, ClassGroup, Person, Pupil, School, Subject, level_for_year
@@ -93,7 +96,11 @@ def _pupil_rows(session: Session, where) -> list:  # noqa: ANN001
     return session.execute(_pupils_where(where)).all()
 
 
-def evaluate_pupils(session: Session, where, on: date) -> list[PupilFlags]:  # noqa: ANN001
+def _in_scope(scope: Scope, where):  # noqa: ANN001, ANN202
+    return where if scope.pupil_ids is None else (where & Pupil.id.in_(sorted(scope.pupil_ids)))
+
+
+def _evaluate_pupils(session: Session, where, on: date) -> list[PupilFlags]:  # noqa: ANN001
     """Flags for the pupils matching `where` (a condition on pupils, classes, schools); flagged ones only."""
     rows = _pupil_rows(session, where)
     if not rows:
@@ -117,23 +124,29 @@ def evaluate_pupils(session: Session, where, on: date) -> list[PupilFlags]:  # n
     return result
 
 
-def flags_for_school(session: Session, school_code: str, on: date) -> list[PupilFlags]:
-    return evaluate_pupils(session, School.code == school_code, on)
+def flags_in_scope(session: Session, scope: Scope, on: date) -> list[PupilFlags]:
+    """The flagged pupils of the scope, most urgent first."""
+    return _evaluate_pupils(session, _in_scope(scope, Pupil.id.is_not(None)), on)
 
 
-def flags_for_municipality(session: Session, municipality: str, on: date) -> list[PupilFlags]:
-    return evaluate_pupils(session, School.municipality == municipality, on)
+def flags_for_school(session: Session, scope: Scope, school_code: str, on: date) -> list[PupilFlags]:
+    return _evaluate_pupils(session, _in_scope(scope, School.code == school_code), on)
 
 
-def flags_for_pupils(session: Session, pupil_ids: Iterable[int], on: date) -> dict[int, list[Flag]]:
-    ids = list(pupil_ids)
-    found = {p.pupil_id: p.flags for p in evaluate_pupils(session, Pupil.id.in_(ids), on)}
+def flags_for_municipality(session: Session, scope: Scope, municipality: str, on: date) -> list[PupilFlags]:
+    return _evaluate_pupils(session, _in_scope(scope, School.municipality == municipality), on)
+
+
+def flags_for_pupils(session: Session, scope: Scope, pupil_ids: Iterable[int], on: date) -> dict[int, list[Flag]]:
+    ids = [pid for pid in pupil_ids if scope.covers(pid)]
+    found = {p.pupil_id: p.flags for p in _evaluate_pupils(session, Pupil.id.in_(ids), on)}
     return {pid: found.get(pid, []) for pid in ids}
 
 
-def pupil_flag_history(session: Session, pupil_id: int, on: date, days_back: int) -> tuple[list[Flag], date | None]:
+def pupil_flag_history(session: Session, grant: Grant, on: date, days_back: int) -> tuple[list[Flag], date | None]:
     """The pupil's flags on `on`, and the first day of the unbroken run of flagged days that ends on
     `on` (looking at most `days_back` days back). One query; the engine runs once per day."""
+    pupil_id = grant.pupil_for(Permission.VIEW_STATUS).id
     row = _pupil_rows(session, Pupil.id == pupil_id)[0]
     guide = load_guide(row.guide_key)
     calendar = calendar_for(row.code, on)
@@ -152,5 +165,6 @@ def pupil_flag_history(session: Session, pupil_id: int, on: date, days_back: int
     return today_flags, first
 
 
-def pupil_events(session: Session, pupil_id: int, since: date, on: date) -> list[AbsenceEvent]:
+def pupil_events(session: Session, grant: Grant, since: date, on: date) -> list[AbsenceEvent]:
+    pupil_id = grant.pupil_for(Permission.VIEW_ABSENCE).id
     return _events(session, [pupil_id], since, on).get(pupil_id, [])

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from naervaer.access import system_grant, system_scope
 from naervaer.bench import municipality
 from naervaer.case_status import pupil_status
 from naervaer.db import make_engine, session_scope
@@ -39,23 +40,24 @@ def run(backend: str, n_pupils: int, on: date, var_dir, pg_url: str, status_samp
     build_s = time.perf_counter() - started
 
     with session_scope(engine) as session:  # warm caches (guides, calendars) as a running server has them
-        flags_for_municipality(session, "nobody", on)
+        flags_for_municipality(session, system_scope(session, "bench"), "nobody", on)
     runs = []
     for _ in range(3):
         with session_scope(engine) as session:
+            scope = system_scope(session, "bench")
             t0 = time.perf_counter()
-            flagged = flags_for_municipality(session, municipality.MUNICIPALITY, on)
+            flagged = flags_for_municipality(session, scope, municipality.MUNICIPALITY, on)
             runs.append(time.perf_counter() - t0)
 
     rng = random.Random(1)
     sample = rng.sample(range(1, n_pupils + 1), min(status_samples, n_pupils))
     timings = []
     with session_scope(engine) as session:
-        pupil_status(session, session.get(Pupil, sample[0]), on)
+        pupil_status(session, system_grant(session, session.get(Pupil, sample[0]), "bench"), on)
         for pid in sample:
-            pupil = session.get(Pupil, pid)
+            grant = system_grant(session, session.get(Pupil, pid), "bench")
             t0 = time.perf_counter()
-            pupil_status(session, pupil, on)
+            pupil_status(session, grant, on)
             timings.append((time.perf_counter() - t0) * 1000)
     engine.dispose()
     timings.sort()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from naervaer.absence_summary import summarise
-from naervaer.access import Permission, audit, grant_for
+from naervaer.access import Permission, audit
 from naervaer.conversations.context import Asker
 from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import format_day, format_number, t, tn
@@ -17,9 +17,8 @@ def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
     found = find_pupil(session, asker, pupil_name, Permission.VIEW_ABSENCE, "ask_absence")
     if isinstance(found, Reply):
         return found
-    pupil, viewer = found.pupil, found.viewer
-    grant = grant_for(session, viewer, pupil, asker.today)
-    summary = summarise(session, pupil, grant, asker.today)
+    pupil, viewer, grant = found.pupil, found.viewer, found.grant
+    summary = summarise(session, grant, asker.today)
     audit(session, viewer, pupil, AuditAction.READ, "absence_summary")
 
     name = pupil.person.given_name

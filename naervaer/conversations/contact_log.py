@@ -11,7 +11,8 @@ from naervaer.access import Permission, audit
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO, now
 from naervaer.conversations.context import Asker
-from naervaer.conversations.pupil_choice import find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import find_pupil
+from naervaer.directory import guardians as guardians_of_pupil
 from naervaer.dates import parse_days
 from naervaer.i18n import N_, format_day, t
 from naervaer.models import AuditAction, Channel, Contact, ContactMethod, ContactPurpose, GuardianRelation, Initiator
@@ -53,7 +54,7 @@ def log(session: Session, asker: Asker, pupil_name: str | None, text: str, *, gu
     if isinstance(found, Reply):
         return found
     pupil = found.pupil
-    guardians = guardians_with_responsibility(session, pupil)
+    guardians = guardians_of_pupil(session, pupil)
     hint = (guardian_hint or "").strip().lower()
     chosen = [g for link, g in guardians if hint and (RELATION_WORDS.get(hint) == link.relation
                                                        or hint in g.full_name.lower())]
@@ -89,7 +90,7 @@ def log(session: Session, asker: Asker, pupil_name: str | None, text: str, *, gu
                 pupil=pupil.person.given_name, day=format_day(at.date(), lang),
                 outcome=t(lang, "reached") if was_reached else t(lang, "not reached"))
     reply = Reply().say(summary)
-    status = pupil_status(session, pupil, asker.today)
+    status = pupil_status(session, found.grant, asker.today)
     if status.next is not None and status.next.step is not None:
         reply.say(t(lang, "Next step: {text}", text=status.next.step.text.get(lang)))
     if not was_reached:

@@ -14,7 +14,8 @@ from naervaer.access import Permission, audit
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO
 from naervaer.conversations.context import Asker
-from naervaer.conversations.pupil_choice import Found, contact_teacher, find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import Found, find_pupil
+from naervaer.directory import contact_teacher, guardians
 from naervaer.dates import parse_moment
 from naervaer.guides.schema import DoneKind
 from naervaer.i18n import N_, format_day, format_moment, t
@@ -54,7 +55,7 @@ def _participants(session: Session, found: Found, kind: MeetingKind) -> list[tup
             teacher = contact_teacher(session, found.pupil)
             people.append((teacher.id if teacher else found.viewer.id, role))
         elif role == "home":
-            people += [(g.id, "home") for _link, g in guardians_with_responsibility(session, found.pupil)]
+            people += [(g.id, "home") for _link, g in guardians(session, found.pupil)]
         elif role == "pupil":
             people.append((found.pupil.person_id, role))
         elif role in ("principal", "department_head"):
@@ -98,7 +99,7 @@ def schedule(session: Session, asker: Asker, pupil_name: str | None, kind_text: 
                              day=format_day(starts.date(), lang)))
     if not calendar_for(found.school.code, starts.date()).is_school_day(starts.date()):
         warnings.append(t(lang, "{day} is not a school day.", day=format_day(starts.date(), lang)))
-    status = pupil_status(session, found.pupil, asker.today)
+    status = pupil_status(session, found.grant, asker.today)
     if status.next is not None and status.next.step is not None and status.next.step.meeting_kind == kind.value \
             and status.next.due is not None:
         latest = status.next.due[1] if isinstance(status.next.due, tuple) else status.next.due

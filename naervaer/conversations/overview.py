@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from naervaer.access import Permission, visible_pupils
+from naervaer.access import Permission, scope_for
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
-from naervaer.flags import evaluate_pupils
+from naervaer.flags import flags_in_scope
 from naervaer.i18n import format_day, t, tn
-from naervaer.models import Pupil
 from naervaer.replies import Button, Reply
 from naervaer.rules.explain import explain
 
@@ -20,10 +19,10 @@ def answer(session: Session, asker: Asker) -> Reply:
     viewer = who_is_asking(session, asker)
     if viewer is None:
         return unknown_sender(lang)
-    allowed = visible_pupils(session, viewer, Permission.VIEW_STATUS, asker.today)
-    if not allowed:
+    scope = scope_for(session, viewer, Permission.VIEW_STATUS, asker.today)
+    if not scope.pupil_ids:
         return Reply().say(t(lang, "This overview is for school staff. There are no pupils whose status you can see."))
-    flagged = evaluate_pupils(session, Pupil.id.in_([p.id for p in allowed]), asker.today)
+    flagged = flags_in_scope(session, scope, asker.today)
     if not flagged:
         return Reply().say(t(lang, "No pupil of yours has worrying absence on {day}.", day=format_day(asker.today, lang)))
     reply = Reply().say(tn(lang, "{n} pupil has worrying absence:", "{n} pupils have worrying absence, most urgent first:",

@@ -1,18 +1,18 @@
 """Which pupil a message means, among those the asker may act for (buttons when two names match),
-with the pupil's school, guide and contact teacher; shared by the parents' and the staff's answers."""
+with the pupil's school, guide and the viewer's grant; shared by the parents' and the staff's answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from naervaer.access import Permission
+from naervaer.access import Grant, Permission, require
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
+from naervaer.directory import school_of
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import Guide
 from naervaer.i18n import t
-from naervaer.models import ClassGroup, ClassRole, ClassStaff, Guardianship, Person, Pupil, School
+from naervaer.models import Person, Pupil, School
 from naervaer.pupil_lookup import find_pupils
 from naervaer.replies import Button, Reply
 
@@ -23,6 +23,7 @@ class Found:
     pupil: Pupil
     school: School
     guide: Guide
+    grant: Grant  # what the viewer may do about the pupil (at least `permission`)
 
 
 def find_pupil(session: Session, asker: Asker, name: str | None, permission: Permission,
@@ -35,8 +36,9 @@ def find_pupil(session: Session, asker: Asker, name: str | None, permission: Per
     lookup = find_pupils(session, viewer, permission, name, asker.today)
     if lookup.found is not None and (lookup.searched or len(lookup.pupils) == 1):
         pupil = lookup.found
-        school = session.get(School, session.get(ClassGroup, pupil.class_group_id).school_id)
-        return Found(viewer, pupil, school, load_guide(school.guide_key))
+        grant = require(session, viewer, permission, pupil, asker.today)
+        school = school_of(pupil)
+        return Found(viewer, pupil, school, load_guide(school.guide_key), grant)
     if lookup.searched and not lookup.pupils:
         return Reply().say(t(lang, "I can't find a pupil called {name} among the pupils you can see.",
                              name=name.strip()))
@@ -45,18 +47,5 @@ def find_pupil(session: Session, asker: Asker, name: str | None, permission: Per
     if not lookup.searched:
         return Reply().say(t(lang, "Which pupil do you mean? Write the name, for example \"hva nå med Ida?\"."))
     return Reply().say(t(lang, "Which pupil do you mean?"),
-                       [Button(p.person.full_name, f'/{intent}{{"pupil":"{p.person.full_name}"}}')
+                       [Button.for_intent(p.person.full_name, intent, pupil=p.person.full_name)
                         for p in lookup.pupils[:5]])
-
-
-def contact_teacher(session: Session, pupil: Pupil) -> Person | None:
-    return session.scalars(select(Person).join(ClassStaff, ClassStaff.person_id == Person.id).where(
-        ClassStaff.class_group_id == pupil.class_group_id, ClassStaff.role == ClassRole.CONTACT_TEACHER)
-        .order_by(Person.id)).first()
-
-
-def guardians_with_responsibility(session: Session, pupil: Pupil) -> list[tuple[Guardianship, Person]]:
-    return list(session.execute(
-        select(Guardianship, Person).join(Person, Person.id == Guardianship.guardian_id)
-        .where(Guardianship.pupil_id == pupil.id, Guardianship.parental_responsibility.is_(True))
-        .order_by(Person.id)).tuples())

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from naervaer.access import Permission, audit
+from naervaer.access import Grant, Permission, audit
 from naervaer.case_status import PupilStatus, pupil_status
 from naervaer.conversations.context import Asker
 from naervaer.conversations.pupil_choice import find_pupil
@@ -14,7 +14,6 @@ from naervaer.i18n import N_, format_day, t, tn
 from naervaer.models import AuditAction
 from naervaer.charts import HISTORY, ChartRequest
 from naervaer.flags import pupil_events
-from naervaer.models import ClassGroup
 from naervaer.replies import Message, Reply
 from naervaer.school_calendars import calendar_for
 from naervaer.settings import load_settings
@@ -98,17 +97,16 @@ def answer(session: Session, asker: Asker, pupil_name: str | None) -> StatusAnsw
     if isinstance(found, Reply):
         return StatusAnswer(found)
     pupil = found.pupil
-    status = pupil_status(session, pupil, asker.today)
+    status = pupil_status(session, found.grant, asker.today)
     audit(session, found.viewer, pupil, AuditAction.READ, "pupil_status")
     reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang))
-    return StatusAnswer(reply, chart_request(session, status, asker.lang))
+    return StatusAnswer(reply, chart_request(session, found.grant, status, asker.lang))
 
 
-def chart_request(session: Session, status: PupilStatus, lang: str) -> ChartRequest:
+def chart_request(session: Session, grant: Grant, status: PupilStatus, lang: str) -> ChartRequest:
     """All the 15-week chart of the pupil's absence needs, read from the store (the drawing comes later)."""
-    events = pupil_events(session, status.pupil.id, status.on - HISTORY, status.on)
-    group = session.get(ClassGroup, status.pupil.class_group_id)
-    return ChartRequest(events=tuple(events), guide=status.guide, level=group.level,
+    events = pupil_events(session, grant, status.on - HISTORY, status.on)
+    return ChartRequest(events=tuple(events), guide=status.guide, level=status.pupil.class_group.level,
                         calendar=calendar_for(status.school.code, status.on), on=status.on,
                         first_name=status.pupil.person.given_name, lang=lang,
                         directory=load_settings().var_dir / "charts")

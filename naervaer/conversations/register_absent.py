@@ -13,7 +13,8 @@ from naervaer.access import Permission, audit
 from naervaer.clock import OSLO
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day import REASONS
-from naervaer.conversations.pupil_choice import Found, find_pupil, guardians_with_responsibility
+from naervaer.conversations.pupil_choice import Found, find_pupil
+from naervaer.directory import guardians
 from naervaer.guides.schema import FirstDayKind
 from naervaer.i18n import t
 from naervaer.models import AuditAction, Channel, Contact, ContactPurpose, Initiator
@@ -57,7 +58,7 @@ def _not_reported(session: Session, found: Found, asker: Asker, created: bool) -
             reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=rule.text.get(lang), guide=found.guide.title,
                         section=rule.source.section))
     buttons = []
-    for link, guardian in guardians_with_responsibility(session, pupil):
+    for link, guardian in guardians(session, pupil):
         if guardian.phone:
             reply.say(f"{guardian.full_name}: {guardian.phone}")
         payload = (f'/log_contact{{"pupil":"{pupil.person.full_name}","guardian":"{guardian.full_name}",'

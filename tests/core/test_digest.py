@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from naervaer import digest
 from naervaer.absence import AbsenceKind, ReasonCategory
+from naervaer.access import system_scope
 from naervaer.clock import OSLO
 from naervaer.db import session_scope
 from naervaer.models import (
@@ -33,6 +34,10 @@ from naervaer.models import (
 from tests.helpers import TODAY  # a Monday
 
 FRIDAY = TODAY - timedelta(days=3)
+
+
+def whole_store(session):
+    return system_scope(session, "test")
 
 
 def person(session, given: str, family: str) -> Person:
@@ -70,7 +75,7 @@ def names(digests) -> dict[str, list[str]]:
 
 def test_each_contact_teacher_gets_only_their_own_unreported_absent_pupils(morning):
     with session_scope(morning) as s:
-        found = digest.absent_without_report(s, TODAY)
+        found = digest.absent_without_report(s, whole_store(s), TODAY)
         assert names(found) == {"Marte": ["Eirik Berg"], "Ingrid": ["Sander Nilsen"]}
         assert s.scalar(select(func.count()).select_from(AuditEntry)
                         .where(AuditEntry.what == "absence_digest")) == 2
@@ -84,7 +89,7 @@ def test_a_home_call_on_another_day_does_not_count_as_a_report(morning):
                       method=ContactMethod.PHONE, initiated_by=Initiator.HOME, purpose=ContactPurpose.FIRST_DAY,
                       channel=Channel.CHAT))
     with session_scope(morning) as s:
-        assert names(digest.absent_without_report(s, TODAY, audit_reads=False))["Marte"] == ["Noah Bakke", "Eirik Berg"]
+        assert names(digest.absent_without_report(s, whole_store(s), TODAY, audit_reads=False))["Marte"] == ["Noah Bakke", "Eirik Berg"]
 
 
 def test_staff_of_another_school_listed_on_the_class_get_nothing(morning):
@@ -93,21 +98,21 @@ def test_staff_of_another_school_listed_on_the_class_get_nothing(morning):
         s.add(ClassStaff(class_group_id=sixa.id, person_id=person(s, "Knut", "Haugen").id,
                          role=ClassRole.CONTACT_TEACHER))
     with session_scope(morning) as s:
-        assert "Knut" not in names(digest.absent_without_report(s, TODAY, audit_reads=False))
+        assert "Knut" not in names(digest.absent_without_report(s, whole_store(s), TODAY, audit_reads=False))
 
 
 def test_no_digest_on_days_without_school(morning):
     with session_scope(morning) as s:
         saturday = TODAY - timedelta(days=2)
         absent(s, pupil(s, "Eirik", "Berg"), saturday)
-        assert digest.absent_without_report(s, saturday) == []
-        assert digest.absent_without_report(s, date(2026, 12, 28)) == []  # Christmas holiday
+        assert digest.absent_without_report(s, whole_store(s), saturday) == []
+        assert digest.absent_without_report(s, whole_store(s), date(2026, 12, 28)) == []  # Christmas holiday
 
 
 def test_only_asked_teachers(morning):
     with session_scope(morning) as s:
         marte = person(s, "Marte", "Lie")
-        assert names(digest.absent_without_report(s, TODAY, [marte.id], audit_reads=False)) == {"Marte": ["Eirik Berg"]}
+        assert names(digest.absent_without_report(s, whole_store(s), TODAY, [marte.id], audit_reads=False)) == {"Marte": ["Eirik Berg"]}
 
 
 def _meeting(s, when: datetime, *people: Person, status=MeetingStatus.PLANNED) -> Meeting:
@@ -129,14 +134,14 @@ def test_meeting_reminders_the_day_before_and_over_the_weekend(demo_engine):
         monday = _meeting(s, datetime.combine(TODAY + timedelta(days=7), time(8), OSLO), kari)
 
         assert digest.reminder_days(TODAY) == [TODAY + timedelta(days=1)]
-        found = digest.meetings_to_remind(s, digest.reminder_days(TODAY))
+        found = digest.meetings_to_remind(s, whole_store(s), digest.reminder_days(TODAY))
         assert [(r.meeting_id, r.person_id) for r in found] == [(tuesday.id, marte.id), (tuesday.id, kari.id)]
         assert found[0].starts_at.hour == 0 and found[0].starts_at.minute == 30  # Oslo time, not UTC
         assert found[0].pupil_given_name == "Ida"
-        assert [r.meeting_id for r in digest.meetings_to_remind(s, digest.reminder_days(TODAY + timedelta(days=1)))] \
+        assert [r.meeting_id for r in digest.meetings_to_remind(s, whole_store(s), digest.reminder_days(TODAY + timedelta(days=1)))] \
             == [wednesday.id]
         friday = TODAY + timedelta(days=4)
-        assert [r.meeting_id for r in digest.meetings_to_remind(s, digest.reminder_days(friday))] == [monday.id]
+        assert [r.meeting_id for r in digest.meetings_to_remind(s, whole_store(s), digest.reminder_days(friday))] == [monday.id]
 
 
 @pytest.fixture
@@ -153,14 +158,14 @@ def eirik_crosses_today(demo_engine):
 
 def test_threshold_notice_only_when_newly_crossed_and_only_once(eirik_crosses_today):
     with session_scope(eirik_crosses_today) as s:
-        found = digest.new_threshold_notices(s, TODAY)
+        found = digest.new_threshold_notices(s, whole_store(s), TODAY)
         assert [(n.pupil_full_name, n.rule_id) for n in found] == [("Eirik Berg", "jevnaker_days_month")]
         assert found[0].teacher_id == person(s, "Marte", "Lie").id
         # Ida Hansen crossed the same rule last week: no notice today.
         assert all(n.pupil_given_name != "Ida" for n in found)
         digest.record_notice(s, found[0])
     with session_scope(eirik_crosses_today) as s:
-        assert digest.new_threshold_notices(s, TODAY) == []
+        assert digest.new_threshold_notices(s, whole_store(s), TODAY) == []
         assert s.scalar(select(func.count()).select_from(ThresholdNotice)) == 1
 
 
@@ -168,7 +173,7 @@ def test_a_notice_can_be_explained(eirik_crosses_today):
     from naervaer.rules.explain import explain
 
     with session_scope(eirik_crosses_today) as s:
-        notice = digest.new_threshold_notices(s, TODAY)[0]
+        notice = digest.new_threshold_notices(s, whole_store(s), TODAY)[0]
         text = explain(notice.flag, "nb", notice.pupil_given_name)
         assert text.startswith("Eirik har vært borte 4 hele dager")
 

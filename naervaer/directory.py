@@ -1,0 +1,124 @@
+"""Who stands around a pupil or a person: the school, the contact teachers, the guardians, the school's
+phone, a person's schools and roles. The one place these are looked up, so every answer agrees.
+
+This module says who *is* related; whether they may see or do something is `naervaer.access`'s call.
+The orders are defined once here:
+- a class's contact teachers in the order they were assigned (the first is "the" contact teacher);
+- guardians by person id (the school system's order of registration);
+- a person's schools: where they work, then their children's schools, then their own school as a
+  pupil, each by school id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from naervaer.absence import SchoolLevel
+from naervaer.models import ClassGroup, ClassRole, ClassStaff, Guardianship, Person, Pupil, School, StaffMembership
+
+
+@dataclass(frozen=True)
+class SchoolTie:
+    """One school a person belongs to, how, and the school levels that concern them there."""
+
+    school: School
+    roles: frozenset[str]  # "staff", "parent", "pupil"
+    levels: frozenset[SchoolLevel]
+
+
+def school_of(pupil: Pupil) -> School:
+    return pupil.class_group.school
+
+
+def contact_teachers(session: Session, pupil: Pupil) -> list[Person]:
+    return list(session.scalars(
+        select(Person).join(ClassStaff, ClassStaff.person_id == Person.id)
+        .where(ClassStaff.class_group_id == pupil.class_group_id, ClassStaff.role == ClassRole.CONTACT_TEACHER)
+        .order_by(ClassStaff.id)))
+
+
+def contact_teacher(session: Session, pupil: Pupil) -> Person | None:
+    teachers = contact_teachers(session, pupil)
+    return teachers[0] if teachers else None
+
+
+def guardians(session: Session, pupil: Pupil) -> list[tuple[Guardianship, Person]]:
+    """The guardians registered with parental responsibility (whether they may still act for the pupil,
+    for example once the pupil is 18, is `access`'s decision)."""
+    return list(session.execute(
+        select(Guardianship, Person).join(Person, Person.id == Guardianship.guardian_id)
+        .where(Guardianship.pupil_id == pupil.id, Guardianship.parental_responsibility.is_(True))
+        .order_by(Person.id)).tuples())
+
+
+def guardianships_of(session: Session, person: Person) -> list[Guardianship]:
+    """Every child the person is registered as guardian of, with or without parental responsibility."""
+    return list(session.scalars(
+        select(Guardianship).where(Guardianship.guardian_id == person.id).order_by(Guardianship.pupil_id)))
+
+
+def own_pupil(session: Session, person: Person) -> Pupil | None:
+    """The person as a pupil, when they are one."""
+    return session.scalar(select(Pupil).where(Pupil.person_id == person.id))
+
+
+def pupil_by_id(session: Session, pupil_id: str) -> Pupil | None:
+    """A pupil by the school system's id, or by the store's number (the operator's commands)."""
+    pupil = session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
+                           .where(Person.external_id == pupil_id))
+    if pupil is None and pupil_id.isdigit():
+        pupil = session.get(Pupil, int(pupil_id))
+    return pupil
+
+
+def staff_with_role(session: Session, school: School, role: str) -> list[Person]:
+    return list(session.scalars(
+        select(Person).join(StaffMembership, StaffMembership.person_id == Person.id)
+        .where(StaffMembership.school_id == school.id, StaffMembership.role == role).order_by(Person.id)))
+
+
+def school_ties(session: Session, person: Person) -> list[SchoolTie]:
+    roles: dict[int, set[str]] = {}
+    levels: dict[int, set[SchoolLevel]] = {}
+    schools: dict[int, School] = {}
+
+    def add(school: School, role: str, found: set[SchoolLevel]) -> None:
+        schools.setdefault(school.id, school)
+        roles.setdefault(school.id, set()).add(role)
+        levels.setdefault(school.id, set()).update(found)
+
+    for school in session.scalars(select(School).join(StaffMembership, StaffMembership.school_id == School.id)
+                                  .where(StaffMembership.person_id == person.id).order_by(School.id)):
+        add(school, "staff", {c.level for c in school.classes})
+    children = sorted((g.pupil for g in guardianships_of(session, person)),
+                      key=lambda p: (p.class_group.school_id, p.id))
+    for child in children:
+        add(child.class_group.school, "parent", {child.class_group.level})
+    own = own_pupil(session, person)
+    if own is not None:
+        add(own.class_group.school, "pupil", {own.class_group.level})
+    return [SchoolTie(schools[i], frozenset(roles[i]), frozenset(levels[i])) for i in schools]
+
+
+def schools_of(session: Session, person: Person) -> list[School]:
+    return [tie.school for tie in school_ties(session, person)]
+
+
+def school_phone(session: Session, person: Person) -> str | None:
+    """The phone number of the first of the person's schools that has one."""
+    return next((s.phone for s in schools_of(session, person) if s.phone), None)
+
+
+def role_of(session: Session, person: Person | None) -> str:
+    """staff, parent, pupil, or unknown: which answers and buttons fit the person (staff first)."""
+    if person is None:
+        return "unknown"
+    if session.scalar(select(StaffMembership.id).where(StaffMembership.person_id == person.id).limit(1)):
+        return "staff"
+    if session.scalar(select(Guardianship.id).where(Guardianship.guardian_id == person.id).limit(1)):
+        return "parent"
+    if own_pupil(session, person) is not None:
+        return "pupil"
+    return "unknown"
