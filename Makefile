@@ -12,10 +12,12 @@ endif
 demo: setup ## Set up what is missing, seed the demo store, train if needed, start both servers, chat as $(AS)
 	$(APP)/naervaer demo --as $(AS)
 
-test: setup ## The whole test suite (core tests first, then the Rasa data checks and the end-to-end tests)
+test: setup ## The layering rules, then the whole test suite (core tests first, then the Rasa data checks and the end-to-end tests)
+	$(APP)/lint-imports
 	$(APP)/pytest
 
-test-core: setup ## Only the fast core tests (seconds)
+test-core: setup ## The layering rules and the fast core tests (seconds)
+	$(APP)/lint-imports
 	$(APP)/pytest -m "not e2e"
 
 setup: ## Both environments (rebuilt only when their definition changed) and the compiled catalogs

@@ -183,3 +183,87 @@ def test_the_eighteenth_birthday_moves_the_rights(world):
         assert not grant_for(s, me, adult, date(2025, 12, 31)).allows(P.REPORT_ABSENCE)
         assert grant_for(s, me, adult, date(2026, 1, 1)).allows(P.REPORT_ABSENCE)
         assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+# --- the readers of pupil data take what access hands out --------------------------------------
+
+READERS = {
+    # reader, the permission it needs
+    "pupil_status": P.VIEW_STATUS,
+    "pupil_events": P.VIEW_ABSENCE,
+    "absence_summary": P.VIEW_HOUR_ABSENCE,
+}
+
+
+def _read(session, reader: str, grant):
+    from naervaer.absence_summary import summarise
+    from naervaer.case_status import pupil_status
+    from naervaer.flags import pupil_events
+
+    if reader == "pupil_status":
+        return pupil_status(session, grant, TODAY)
+    if reader == "pupil_events":
+        return pupil_events(session, grant, date(2026, 8, 1), TODAY)
+    return summarise(session, grant, TODAY)
+
+
+@pytest.mark.parametrize(("viewer", "pupil", "expected"), MATRIX, ids=[f"{v}->{p}" for v, p, _ in MATRIX])
+@pytest.mark.parametrize("reader", list(READERS))
+def test_each_reader_of_pupil_data_follows_the_matrix(world, viewer, pupil, expected, reader):
+    engine, ids = world
+    with session_scope(engine) as s:
+        grant = grant_for(s, s.get(Person, ids[viewer]), s.get(Pupil, ids["pupil:" + pupil]), TODAY)
+        if READERS[reader] in expected:
+            assert _read(s, reader, grant) is not None
+        else:
+            with pytest.raises(AccessDenied):
+                _read(s, reader, grant)
+
+
+def test_a_grant_without_a_pupil_opens_nothing(world):
+    from naervaer.access import Grant
+    from naervaer.case_status import pupil_status
+
+    engine, _ids = world
+    with session_scope(engine) as s, pytest.raises(AccessDenied):
+        pupil_status(s, Grant(permissions=frozenset(Permission)), TODAY)
+
+
+def test_a_viewers_scope_is_the_pupils_the_matrix_allows(world):
+    from naervaer.access import scope_for
+
+    engine, ids = world
+    viewers = {v for v, _, _ in MATRIX}
+    with session_scope(engine) as s:
+        for viewer in viewers:
+            scope = scope_for(s, s.get(Person, ids[viewer]), P.VIEW_STATUS, TODAY)
+            allowed = {ids["pupil:" + p] for v, p, expected in MATRIX if v == viewer and P.VIEW_STATUS in expected}
+            # The matrix lists some pairs only; every pair it lists agrees with the scope.
+            listed = {ids["pupil:" + p] for v, p, _ in MATRIX if v == viewer}
+            assert scope.pupil_ids & listed == allowed, viewer
+        assert scope_for(s, None, P.VIEW_STATUS, TODAY).pupil_ids == frozenset()
+
+
+def test_flags_are_read_only_within_the_scope_and_the_system_scope_is_audited(world):
+    from naervaer.absence import AbsenceKind
+    from naervaer.access import scope_for, system_scope
+    from naervaer.flags import flags_for_school, flags_for_pupils
+    from naervaer.models import AbsenceRecord, Channel
+
+    engine, ids = world
+    with session_scope(engine) as s:  # every pupil of school A away the last five school days
+        for key in ("child", "adult", "other"):
+            for day in range(16, 21):
+                s.add(AbsenceRecord(pupil_id=ids["pupil:" + key], on=date(2026, 11, day), kind=AbsenceKind.DAY,
+                                    channel=Channel.IMPORT))
+    with session_scope(engine) as s:
+        teacher = scope_for(s, s.get(Person, ids["contact_teacher_a1"]), P.VIEW_STATUS, TODAY)
+        seen = {p.pupil_id for p in flags_for_school(s, teacher, "a", TODAY)}
+        assert seen == {ids["pupil:child"], ids["pupil:adult"]}
+        assert set(flags_for_pupils(s, teacher, [ids["pupil:other"]], TODAY)) == set()
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+        everyone = {p.pupil_id for p in flags_for_school(s, system_scope(s, "test"), "a", TODAY)}
+        assert everyone == {ids["pupil:child"], ids["pupil:adult"], ids["pupil:other"]}
+    with session_scope(engine) as s:
+        entry = s.scalars(select(AuditEntry)).one()
+        assert (entry.actor_id, entry.action, entry.what) == (None, AuditAction.READ, "system:test")
