@@ -16,6 +16,7 @@ from actions.turn import Turn, read_turn
 from naervaer.conversations import first_day
 from naervaer.conversations.failures import failure_reply, log_failure
 from naervaer.db import session_scope
+from naervaer.languages import LANGUAGES
 from naervaer.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,18 @@ FORM_SLOTS = ["pupil", "absence_days", "absence_scope", "reason", "report_confir
 ANSWER_INTENTS = {"report_absence", "inform", "affirm", "deny", "nlu_fallback", "change_report",
                   "share_health_details"}
 SURE = 0.6
-SCOPE_WORDS = [
-    (re.compile(r"\b(hele dagen|heile dagen|hel dag|heil dag|whole day|all day)\b"), "whole_day"),
-    (re.compile(r"\b(kommer senere|kjem seinare|kommer seinere|senere|seinare|later|late)\b"), "arrives_late"),
-    (re.compile(r"\b(går tidlig|går tidleg|drar tidlig|reiser tidlig|leaves early|leave early|tidlig hjem)\b"),
-     "leaves_early"),
-]
+# Per language, how a parent says how much of the day; every language in naervaer.languages needs an entry
+# (tests/core/test_languages.py checks it). The first scope in this order that a message names wins.
+SCOPE_PHRASES = {
+    "nb": {"whole_day": ("hele dagen", "hel dag"), "arrives_late": ("kommer senere", "kommer seinere", "senere"),
+           "leaves_early": ("går tidlig", "drar tidlig", "reiser tidlig", "tidlig hjem")},
+    "nn": {"whole_day": ("heile dagen", "heil dag"), "arrives_late": ("kjem seinare", "seinare"),
+           "leaves_early": ("går tidleg",)},
+    "en": {"whole_day": ("whole day", "all day"), "arrives_late": ("later", "late"),
+           "leaves_early": ("leaves early", "leave early")},
+}
+SCOPE_WORDS = [(re.compile(r"\b(" + "|".join(re.escape(p) for code in LANGUAGES for p in SCOPE_PHRASES[code][scope])
+                           + r")\b"), scope) for scope in ("whole_day", "arrives_late", "leaves_early")]
 
 
 def _end_report() -> list:

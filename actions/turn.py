@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from naervaer.clock import today
 from naervaer.conversations.context import Asker
 from naervaer.i18n import detect_language, normalise
+from naervaer.languages import LANGUAGES, language
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,6 @@ class Turn:
         return self.entities.get(name)
 
 
-# Words only one of the two written Norwegian standards uses. A message with markers of one and none
-# of the other is in that one; lingua alone often splits short Norwegian messages nearly evenly.
-NYNORSK_WORDS = frozenset("kva kvifor korleis kven kvar kor eg ikkje kjem gjer ho dei noko nokon skule skulen "
-                          "fråvær fråværet heime berre frå vere sjå mykje eigentleg meir vore dagar elevar "
-                          "ein eit dykk gje gjere seier".split())
-BOKMAL_WORDS = frozenset("hva hvorfor hvordan hvem hvor jeg ikke kommer gjør hun noe noen skole skolen fravær "
-                         "fraværet hjemme bare fra være mye egentlig mer vært dager elever dere gi gjøre sier "
-                         "nå".split())
-
-
 def message_language(text: str, previous: str) -> str:
     """The written language of a message: English when lingua is fairly sure, else Bokmål or Nynorsk by
     their marker words, else lingua's pick when clear, else the person's previous language."""
@@ -50,12 +41,8 @@ def message_language(text: str, previous: str) -> str:
     if first == "en":
         return first
     words = {w.strip(".,!?:;«»\"'()") for w in text.lower().split()}
-    nn, nb = len(words & NYNORSK_WORDS), len(words & BOKMAL_WORDS)
-    if nn and not nb:
-        return "nn"
-    if nb and not nn:
-        return "nb"
-    return first
+    marked = [code for code in LANGUAGES if words & language(code).markers]
+    return marked[0] if len(marked) == 1 else first
 
 
 def read_turn(tracker: Tracker) -> Turn:

@@ -7,30 +7,67 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import dateparser
+from babel.dates import get_day_names
 from dateparser.search import search_dates
 
-LANGUAGES = ["nb", "nn", "en"]
-_WEEK_REST = re.compile(r"\b(resten av (uka|veka|uken|veke)|rest of the week|ut uka|ut veka|denne uka|denne veka|this week)\b")
-_RANGE = re.compile(r"^(?:fra|frå|from)?\s*(?P<start>.+?)\s+(?:til og med|til|to|until|through|-|–)\s+(?P<end>.+)$")
-_CLOCK = re.compile(r"\b(?:kl\.?|klokka|klokken|at)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?\b|\b(?P<h2>\d{1,2})[:](?P<m2>\d{2})\b")
-_FILLER = re.compile(r"\b(på|neste|nest|next|on|om|den|kommende)\b")
-_WEEKDAYS = {
-    0: ("mandag", "måndag", "monday"), 1: ("tirsdag", "tysdag", "tuesday"), 2: ("onsdag", "wednesday"),
-    3: ("torsdag", "thursday"), 4: ("fredag", "friday"), 5: ("lørdag", "laurdag", "saturday"),
-    6: ("søndag", "sundag", "sunday"),
+from naervaer.languages import LANGUAGES, language
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """The words this module reads around dateparser, in one language (dateparser knows the rest)."""
+
+    rest_of_week: tuple[str, ...]  # today to Friday
+    range_from: tuple[str, ...]  # "fra mandag til onsdag"
+    range_to: tuple[str, ...]
+    and_: tuple[str, ...]  # "i dag og i morgen"
+    clock: tuple[str, ...]  # before a clock time, so "kl 10" is not read as the 10th
+    filler: tuple[str, ...]  # dropped before dateparser reads the rest
+    joined: dict[str, str] = field(default_factory=dict)  # phone spellings dateparser does not know
+    weekdays: dict[str, int] = field(default_factory=dict)  # spellings Babel's weekday names lack
+
+
+# Every language in naervaer.languages needs an entry; tests/core/test_languages.py checks it.
+DATE_WORDS = {
+    "nb": DateWords(rest_of_week=("resten av uka", "resten av uken", "ut uka", "denne uka"), range_from=("fra",),
+                    range_to=("til og med", "til"), and_=("og",), clock=("kl.", "kl", "klokka", "klokken"),
+                    filler=("på", "neste", "om", "den", "kommende"),
+                    joined={"idag": "i dag", "imorgen": "i morgen", "iovermorgen": "i overmorgen"}),
+    "nn": DateWords(rest_of_week=("resten av veka", "resten av veke", "ut veka", "denne veka"), range_from=("frå",),
+                    range_to=("til og med", "til"), and_=("og",), clock=("kl.", "kl", "klokka"),
+                    filler=("på", "neste", "nest", "om", "den"),
+                    joined={"idag": "i dag", "imorgon": "i morgon", "imårå": "i morgon"}, weekdays={"sundag": 6}),
+    "en": DateWords(rest_of_week=("rest of the week", "this week"), range_from=("from",),
+                    range_to=("to", "until", "through"), and_=("and",), clock=("at",), filler=("next", "on")),
 }
+
+
+def _any(kind: str) -> str:
+    """Every language's words of one kind as a regex alternation, each before its prefixes ("til og med"
+    before "til"): the languages share one pattern, as a message may mix them."""
+    words = dict.fromkeys(w for code in LANGUAGES for w in getattr(DATE_WORDS[code], kind))
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_WEEK_REST = re.compile(rf"\b({_any('rest_of_week')})\b")
+_RANGE = re.compile(rf"^(?:{_any('range_from')})?\s*(?P<start>.+?)\s+(?:{_any('range_to')}|-|–)\s+(?P<end>.+)$")
+_CLOCK = re.compile(rf"\b(?:{_any('clock')})\s*(?P<h>\d{{1,2}})(?:[.:](?P<m>\d{{2}}))?\b"
+                    r"|\b(?P<h2>\d{1,2})[:](?P<m2>\d{2})\b")
+_FILLER = re.compile(rf"\b({_any('filler')})\b")
+_AND = re.compile(rf"\s+(?:{_any('and_')}|\+)\s+|,")
+_WEEKDAYS = {**{name.casefold(): number for code in LANGUAGES  # Monday = 0
+                for number, name in get_day_names("wide", locale=language(code).locale).items()},
+             **{name: number for code in LANGUAGES for name, number in DATE_WORDS[code].weekdays.items()}}
+_JOINED = {word: joined for code in LANGUAGES for word, joined in DATE_WORDS[code].joined.items()}
 
 
 def _settings(base: date) -> dict:
     return {"RELATIVE_BASE": datetime.combine(base, time(7, 0)), "PREFER_DATES_FROM": "future",
             "DATE_ORDER": "DMY"}
-
-
-_JOINED = {"idag": "i dag", "imorgen": "i morgen", "imorgon": "i morgon", "imårå": "i morgon",
-           "iovermorgen": "i overmorgen"}  # common phone spellings dateparser does not know
 
 
 def _clean(text: str) -> str:
@@ -41,10 +78,7 @@ def _clean(text: str) -> str:
 
 def _bare_weekday(text: str) -> int | None:
     words = text.split()
-    for number, names in _WEEKDAYS.items():
-        if words and words[-1] in names:
-            return number
-    return None
+    return _WEEKDAYS.get(words[-1]) if words else None
 
 
 def _one(text: str, base: date) -> date | None:
@@ -76,7 +110,7 @@ def parse_days(text: str, today: date) -> list[date]:
         end = _one(match["end"], start) if start else None
         if start and end and end >= start and (end - start).days <= 60:
             return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    parts = re.split(r"\s+(?:og|and|\+)\s+|,", cleaned)
+    parts = _AND.split(cleaned)
     days = [d for d in (_one(part, today) for part in parts) if d is not None]
     if not days:
         with warnings.catch_warnings():

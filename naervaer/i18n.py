@@ -17,17 +17,10 @@ from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LANGUAGES = ("nb", "nn", "en")
-DEFAULT_LANGUAGE = "nb"
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, language, normalise  # noqa: F401 (re-exported)
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "naervaer"
-
-
-def normalise(lang: str | None) -> str:
-    if not lang:
-        return DEFAULT_LANGUAGE
-    lang = lang.lower().replace("_", "-").split("-")[0]
-    return {"no": "nb", "nob": "nb", "nno": "nn", "eng": "en"}.get(lang, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 @lru_cache(maxsize=None)
@@ -69,20 +62,18 @@ def tn(lang: str, singular: str, plural: str, n: int, /, **values: object) -> st
 
 
 def _babel_locale(lang: str) -> Locale:
-    return Locale.parse({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}[normalise(lang)])
+    return Locale.parse(language(lang).locale)
 
 
 def format_day(day: date, lang: str, with_weekday: bool = True) -> str:
     """'tirsdag 1. desember' / 'Tuesday 1 December'."""
-    pattern = "EEEE d. MMMM" if normalise(lang) != "en" else "EEEE d MMMM"
-    return format_date(day, pattern if with_weekday else pattern.replace("EEEE ", ""), locale=_babel_locale(lang))
+    pattern = language(lang).day
+    return format_date(day, f"EEEE {pattern}" if with_weekday else pattern, locale=_babel_locale(lang))
 
 
 def format_moment(moment: datetime, lang: str) -> str:
     """'tirsdag 1. desember kl. 10.00' / 'Tuesday 1 December at 10:00'."""
-    if normalise(lang) == "en":
-        return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=_babel_locale(lang))
-    return format_datetime(moment, "EEEE d. MMMM 'kl.' HH.mm", locale=_babel_locale(lang))
+    return format_datetime(moment, language(lang).moment, locale=_babel_locale(lang))
 
 
 def format_number(value: float, lang: str) -> str:
@@ -93,7 +84,7 @@ def format_number(value: float, lang: str) -> str:
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(Language.BOKMAL, Language.NYNORSK, Language.ENGLISH).build()
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, language(c).lingua) for c in LANGUAGES)).build()
 
 
 def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence: float = 0.6,

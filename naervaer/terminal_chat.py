@@ -5,7 +5,7 @@ import httpx
 import typer
 
 from naervaer.chat_client import BotMessage, RestChannel, silent
-from naervaer.i18n import detect_language, t
+from naervaer.i18n import DEFAULT_LANGUAGE, detect_language, t
 
 
 def show(messages: list[BotMessage]) -> list[dict]:
@@ -26,7 +26,7 @@ def chat(rasa_url: str, sender_id: str, persona: str) -> None:
     typer.secho(f"Du skriver som «{persona}». Skriv et tall for å trykke på en knapp; Ctrl-C eller /avslutt avslutter.",
                 fg=typer.colors.YELLOW)
     buttons: list[dict] = []
-    lang = "nb"
+    lang = DEFAULT_LANGUAGE
     try:
         while True:
             try:

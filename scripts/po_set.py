@@ -13,19 +13,21 @@ from pathlib import Path
 import yaml
 from babel.messages.pofile import read_po, write_po
 
+from naervaer.languages import LANGUAGES, SOURCE_LANGUAGE
+
 LOCALE = Path(__file__).resolve().parent.parent / "naervaer" / "locale"
 
 
 def main(path: str) -> int:
     wanted = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     missing: set[str] = set()
-    for lang in ("nb", "nn", "en"):
+    for lang in LANGUAGES:
         po = LOCALE / lang / "LC_MESSAGES" / "naervaer.po"
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         catalog.fuzzy = False  # `pybabel update` marks the header fuzzy, and fuzzy catalogs are not compiled
         for message in catalog:
-            if lang == "en":  # English is the msgid itself
+            if lang == SOURCE_LANGUAGE:  # its text is the msgid itself
                 continue
             if not message.id:
                 continue

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from naervaer.knowledge import exam
 from naervaer.knowledge.units import load_knowledge
+from naervaer.languages import LANGUAGES
 from naervaer.settings import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "var" / "knowledge-eval"
@@ -100,7 +101,7 @@ def _through_servers(questions: list[exam.Question]) -> list[dict]:
             reply = chat.send(sender, q.q)
             text = _norm("\n".join(m.text or "" for m in reply))
             units = load_knowledge(q.guide).units
-            given = [u.id for u in units if any(_norm(getattr(u.answer, lang)) in text for lang in ("nb", "nn", "en"))]
+            given = [u.id for u in units if any(_norm(getattr(u.answer, lang)) in text for lang in LANGUAGES)]
             if q.answerable:
                 right = any(exam.answers_it(u, q) for u in units if u.id in given)
             else:

@@ -11,10 +11,9 @@ from babel.numbers import format_decimal
 
 from naervaer.guides.loader import load_guide
 from naervaer.i18n import N_, t
+from naervaer.languages import LANGUAGES, language
 from naervaer.guides.schema import Guide, PatternKind, Unit
 from naervaer.rules.engine import Flag
-
-LANGS = ("nb", "nn", "en")
 
 _T: dict[str, str] = {  # English msgids; Bokmål and Nynorsk are in the gettext catalogs
     'pupil': N_('The pupil'),
@@ -32,8 +31,6 @@ _T: dict[str, str] = {  # English msgids; Bokmål and Nynorsk are in the gettext
     'rule': N_('. "{title}" ({section}): {rule}'),
 }
 
-_DATE_FORMAT = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y"}
-
 
 def _say(lang: str, key: str, **values: object) -> str:
     return t(lang, _T[key], **values)
@@ -45,8 +42,8 @@ def _num(x: float, lang: str) -> str:
 
 def explain(flag: Flag, lang: str = "nb", first_name: str | None = None, guide: Guide | None = None) -> str:
     """A short explanation of why ``flag`` was raised, in ``lang`` (nb, nn or en)."""
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; use one of {LANGS}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; use one of {LANGUAGES}")
     guide = guide or load_guide(flag.guide_key)
     who = first_name or _say(lang, "pupil")
     n = _num(flag.count, lang)
@@ -67,7 +64,8 @@ def explain(flag: Flag, lang: str = "nb", first_name: str | None = None, guide: 
         what = _say(lang, "occasions", who=who, n=n)
     else:
         what = _say(lang, "day" if flag.count == 1 else "days", who=who, n=n)
-    period = _say(lang, "period", start=format_date(flag.window_start, _DATE_FORMAT[lang], locale=lang),
-                                       end=format_date(flag.window_end, _DATE_FORMAT[lang], locale=lang))
+    day = f"{language(lang).day} y"
+    period = _say(lang, "period", start=format_date(flag.window_start, day, locale=lang),
+                                       end=format_date(flag.window_end, day, locale=lang))
     rule = _say(lang, "rule", title=guide.title, section=flag.source.section, rule=flag.rule.text.get(lang))
     return what + period + rule

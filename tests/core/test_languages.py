@@ -1,0 +1,86 @@
+"""Every place that lists the languages agrees with naervaer.languages, so adding one cannot be half done."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import simplemma
+import yaml
+from babel import Locale
+from babel.messages.pofile import read_po
+from dateparser.languages.loader import default_loader
+
+import tests.core.test_catalogs as catalogs  # as a module, so pytest does not collect its tests twice
+from actions.report_absence import SCOPE_PHRASES
+from naervaer.dates import DATE_WORDS
+from naervaer.guides.schema import Localized
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, SOURCE_LANGUAGE, language, normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [code for code in LANGUAGES if code != SOURCE_LANGUAGE]
+
+
+def test_the_table_is_consistent():
+    assert DEFAULT_LANGUAGE in LANGUAGES and SOURCE_LANGUAGE in LANGUAGES
+    aliases = [alias for code in LANGUAGES for alias in language(code).aliases]
+    assert len(aliases) == len(set(aliases)) and not set(aliases) & set(LANGUAGES)
+    for a in LANGUAGES:  # a word that marks two languages would tell them apart from nothing
+        for b in LANGUAGES:
+            assert a == b or not language(a).markers & language(b).markers, (a, b)
+    assert [normalise(code.upper() + "-XX") for code in LANGUAGES] == list(LANGUAGES)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_libraries_know_the_language(code):
+    from lingua import Language
+
+    Locale.parse(language(code).locale)
+    getattr(Language, language(code).lingua)
+    list(default_loader.get_locale_map(languages=[code]))  # dateparser raises for a language it lacks
+    simplemma.is_known("x", lang=code)  # so does simplemma
+
+
+def test_each_language_has_a_catalog():
+    folders = {p.name for p in (ROOT / "naervaer" / "locale").iterdir() if p.is_dir()}
+    assert folders == set(LANGUAGES)
+    for code in LANGUAGES:
+        assert (ROOT / "naervaer" / "locale" / code / "LC_MESSAGES" / "naervaer.po").exists()
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_each_catalog_is_complete(lang):
+    catalogs.test_every_message_in_the_code_is_translated(lang)
+
+
+def test_the_sentence_that_offers_the_languages_names_them_all():
+    with (ROOT / "naervaer" / "locale" / DEFAULT_LANGUAGE / "LC_MESSAGES" / "naervaer.po").open("rb") as fh:
+        offer = next(m.id for m in read_po(fh) if isinstance(m.id, str) and m.id.startswith("I answer in "))
+    assert all(language(code).name.casefold() in offer.casefold() for code in LANGUAGES), offer
+
+
+def test_guide_texts_and_knowledge_answers_have_every_language():
+    assert list(Localized.model_fields) == list(LANGUAGES)
+
+
+def test_the_language_slots_take_every_language():
+    slots = {}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        for name, slot in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("slots") or {}).items():
+            if name == "language" or name.endswith("_language"):
+                slots[name] = slot.get("values")
+    assert slots and all(values == list(LANGUAGES) for values in slots.values()), slots
+
+
+def test_the_nlu_can_choose_every_language():
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "data" / "nlu").glob("*.yml"))
+    chosen = set(re.findall(r'\{"entity":\s*"language",\s*"value":\s*"(\w+)"\}', text))
+    assert chosen == set(LANGUAGES)
+    synonyms = yaml.safe_load((ROOT / "data" / "nlu" / "synonyms.yml").read_text(encoding="utf-8"))["nlu"]
+    assert set(LANGUAGES) <= {item["synonym"] for item in synonyms if "synonym" in item}
+
+
+def test_the_word_tables_have_every_language():
+    assert set(DATE_WORDS) == set(LANGUAGES)
+    assert set(SCOPE_PHRASES) == set(LANGUAGES)
+    assert all(set(phrases) == set(SCOPE_PHRASES[DEFAULT_LANGUAGE]) for phrases in SCOPE_PHRASES.values())
