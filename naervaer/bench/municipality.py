@@ -1,4 +1,4 @@
-"""A synthetic municipality in the store: N pupils in 40 schools over the five guides, with a full
+"""A synthetic municipality in the store: N pupils in 40 schools over the guides, with a full
 school year of absence at realistic rates (naervaer.rules.synthetic)."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import Engine, insert, text
 
-from naervaer.guides.loader import GUIDE_KEYS
+from naervaer.guides.loader import GUIDE_KEYS, load_guide
 from naervaer.migrate import upgrade
-from naervaer.models import AbsenceRecord, Base, ClassGroup, Person, Pupil, School, Subject
+from naervaer.models import AbsenceRecord, Base, ClassGroup, Person, Pupil, School, Subject, level_for_year
 from naervaer.rules.synthetic import SUBJECTS, synthetic_events
 from naervaer.school_calendars import calendar_for
 
@@ -36,7 +36,9 @@ def build(engine: Engine, n_pupils: int, on: date, n_schools: int = 40, seed: in
             guide = GUIDE_KEYS[s % len(GUIDE_KEYS)]
             schools.append({"id": s + 1, "code": f"bench-{s:02d}", "name": f"Skole {s}", "municipality": MUNICIPALITY,
                             "guide_key": guide, "phone": None})
-            years = range(11, 14) if guide == "trondelag" else range(1, 11)
+            # The years of the guide's own school levels (upper secondary: 11-13; a kindergarten has none).
+            levels = load_guide(guide).school_levels
+            years = [y for y in range(1, 14) if level_for_year(y) in levels]
             for y in years:
                 classes.append({"id": len(classes) + 1, "school_id": s + 1, "name": f"{y}A", "year": y})
         conn.execute(insert(School), schools)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from naervaer.absence import AbsenceKind, SchoolLevel
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class _Strict(BaseModel):
@@ -21,14 +22,14 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class Localized(_Strict):
-    """One text in the three languages Nærvær speaks."""
+    """One text in each language Nærvær speaks (naervaer.languages; a test checks the fields match)."""
 
     nb: NonEmpty
     nn: NonEmpty
     en: NonEmpty
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang if lang in ("nb", "nn", "en") else "nb")
+        return getattr(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 class Source(_Strict):
@@ -295,6 +296,8 @@ class Agency(_Strict):
 
 class Guide(_Strict):
     key: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    # The guide's place in lists and the municipality buttons (loader.guide_keys); none: after those with one.
+    order: int | None = Field(default=None, ge=1)
     title: NonEmpty
     owner: NonEmpty
     source_file: NonEmpty

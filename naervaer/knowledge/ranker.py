@@ -63,6 +63,8 @@ class GuideIndex:
         self.knowledge = knowledge
         self.units = knowledge.units
         self.weights = weights
+        if not self.units:  # a guide with no knowledge units yet: `search` finds nothing (bm25s cannot index nothing)
+            return
         texts = [_unit_text(u) for u in self.units]
         self._word_docs = [terms(x) or ["_"] for x in texts]
         self._gram_docs = [char_grams(x) or ["_"] for x in texts]
