@@ -34,6 +34,9 @@ class BotConfig:
     # Scheduled messages still undelivered after that: the morning job runs again this much later, this often.
     redelivery_delay: float = 600.0
     redeliveries: int = 3
+    # Touched once the bot has reached the Bot API (getMe) and set its commands: how the process that
+    # started it (naervaer.services.start_telegram_bot) knows it is up, at any log level.
+    ready_file: str | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -72,4 +75,5 @@ def load_config(settings: Settings, env: dict[str, str] | None = None) -> BotCon
         webhook_listen=env.get("NAERVAER_TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
         webhook_port=int(env.get("NAERVAER_TELEGRAM_WEBHOOK_PORT") or 8443),
         api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+        ready_file=env.get("NAERVAER_BOT_READY_FILE") or None,
     )

@@ -9,11 +9,11 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import store
 from bot.delivery import is_transient
 from bot.rasa import RasaUnavailable
 from bot.render import send_messages
 from bot.services import BotServices, services
+from naervaer import chat_links
 from naervaer.i18n import detect_language, normalise, t
 from naervaer.identity import InviteError
 
@@ -32,8 +32,8 @@ def _tg_lang(update: Update) -> str:
     return normalise(user.language_code if user else None)
 
 
-async def _lang_of(svc: BotServices, sender: str, update: Update) -> tuple[str, store.Profile | None]:
-    profile = await svc.unit(store.profile, sender)
+async def _lang_of(svc: BotServices, sender: str, update: Update) -> tuple[str, chat_links.Profile | None]:
+    profile = await svc.unit(chat_links.profile, sender)
     return (profile.lang if profile and profile.lang else _tg_lang(update)), profile
 
 
@@ -68,7 +68,7 @@ async def _redeem(update: Update, svc: BotServices, sender: str, code: str) -> N
     try:
         if not CODE.fullmatch(code):
             raise InviteError("malformed")
-        profile = await svc.unit(store.link, code, sender, chat_id)
+        profile = await svc.unit(chat_links.link, code, sender, chat_id)
     except InviteError:
         svc.limiter.failed(sender)
         log.info("an invite code was refused")
@@ -91,7 +91,7 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     sender = svc.sender_id(update.effective_user.id)
     lang, _ = await _lang_of(svc, sender, update)
-    removed = await svc.unit(store.forget, sender)
+    removed = await svc.unit(chat_links.forget, sender)
     svc.tokens.forget(chat_id)
     svc.limiter.forget(sender)
     svc.known_chats.discard(chat_id)
@@ -111,7 +111,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     text = update.effective_message.text or ""
     sender = svc.sender_id(update.effective_user.id)
-    if CODE.fullmatch(text.strip()) and await svc.unit(store.profile, sender) is None:
+    if CODE.fullmatch(text.strip()) and await svc.unit(chat_links.profile, sender) is None:
         await _redeem(update, svc, sender, text.strip())  # a code pasted on its own
         return
     await forward(update, context, sender, text)
@@ -152,7 +152,7 @@ async def forward(update: Update, context: ContextTypes.DEFAULT_TYPE, sender: st
     chat_id = update.effective_chat.id
     if chat_id not in svc.known_chats:
         try:
-            if await svc.unit(store.remember_chat, sender, chat_id):
+            if await svc.unit(chat_links.remember_chat, sender, chat_id):
                 svc.known_chats.add(chat_id)
         except Exception as error:  # noqa: BLE001 - the answer matters more; tried again next message
             log.error("could not store the chat id: %s", type(error).__name__)
@@ -160,7 +160,7 @@ async def forward(update: Update, context: ContextTypes.DEFAULT_TYPE, sender: st
         messages = await svc.rasa.send(sender, text)
     except RasaUnavailable:
         try:
-            profile = await svc.unit(store.profile, sender)
+            profile = await svc.unit(chat_links.profile, sender)
         except Exception as error:  # noqa: BLE001 - the store may be what is down
             log.error("could not look up the school's phone: %s", type(error).__name__)
             profile = None

@@ -15,53 +15,34 @@ is not sent again (``BotServices.delivered``; threshold notices are recorded in 
 """
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 
-from sqlalchemy import select
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import store
 from bot.delivery import is_transient
 from bot.render import send_messages
 from bot.services import BotServices
-from naervaer import clock, digest
+from naervaer import chat_links, clock, digest
 from naervaer.chat_client import BotMessage
 from naervaer.i18n import N_, format_moment, t
-from naervaer.models import ClassRole, ClassStaff, MeetingKind, TelegramChat, ChatIdentity
+from naervaer.replies import intent_payload
 
 log = logging.getLogger(__name__)
 
+# Keyed by the values of naervaer.models.MeetingKind (a StrEnum, so its members find these keys).
 MEETING_KINDS = {
-    MeetingKind.SAMTALE: N_("conversation"),
-    MeetingKind.NAERVAERSMOTE: N_("attendance meeting"),
-    MeetingKind.FAGMOTE: N_("meeting about subjects"),
-    MeetingKind.SAMARBEIDSMOTE: N_("cooperation meeting"),
-    MeetingKind.EVALUERING: N_("evaluation meeting"),
+    "samtale": N_("conversation"),
+    "naervaersmote": N_("attendance meeting"),
+    "fagmote": N_("meeting about subjects"),
+    "samarbeidsmote": N_("cooperation meeting"),
+    "evaluering": N_("evaluation meeting"),
 }
 
 
 def log_call_payload(full_name: str) -> str:
-    return "/log_contact" + json.dumps({"pupil": full_name, "contact_kind": "phone"}, ensure_ascii=False,
-                                       separators=(",", ":"))
-
-
-def _linked_contact_teachers(session) -> list[int]:  # noqa: ANN001
-    return list(session.scalars(
-        select(ChatIdentity.person_id).distinct()
-        .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
-        .join(ClassStaff, ClassStaff.person_id == ChatIdentity.person_id)
-        .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)))
-
-
-def _digest_unit(session, on: date):  # noqa: ANN001
-    teachers = _linked_contact_teachers(session)
-    if not teachers:
-        return [], {}
-    found = digest.absent_without_report(session, on, teachers)
-    return found, store.recipients(session, [d.teacher_id for d in found])
+    return intent_payload("log_contact", pupil=full_name, contact_kind="phone")
 
 
 async def _deliver(app: Application, chat_id: int, messages: list[BotMessage], lang: str,
@@ -87,7 +68,7 @@ async def _deliver(app: Application, chat_id: int, messages: list[BotMessage], l
 async def send_digest(app: Application, on: date) -> int:
     """The morning digest; returns how many chats got one."""
     svc: BotServices = app.bot_data["services"]
-    found, chats = await svc.unit(_digest_unit, on)
+    found, chats = await svc.unit(chat_links.digest_to_send, on)
     sent = 0
     for item in found:
         for r in chats.get(item.teacher_id, []):
@@ -102,16 +83,9 @@ async def send_digest(app: Application, on: date) -> int:
     return sent
 
 
-def _reminder_unit(session, on: date):  # noqa: ANN001
-    if not digest.calendar_for("", on).is_school_day(on):
-        return [], {}
-    found = digest.meetings_to_remind(session, digest.reminder_days(on))
-    return found, store.recipients(session, [m.person_id for m in found])
-
-
 async def send_reminders(app: Application, on: date) -> int:
     svc: BotServices = app.bot_data["services"]
-    found, chats = await svc.unit(_reminder_unit, on)
+    found, chats = await svc.unit(chat_links.reminders_to_send, on)
     sent = 0
     for m in found:
         for r in chats.get(m.person_id, []):
@@ -124,19 +98,11 @@ async def send_reminders(app: Application, on: date) -> int:
     return sent
 
 
-def _notice_unit(session, on: date):  # noqa: ANN001
-    teachers = _linked_contact_teachers(session)
-    if not teachers:
-        return [], {}
-    found = digest.new_threshold_notices(session, on, teachers)
-    return found, store.recipients(session, [n.teacher_id for n in found])
-
-
 async def send_threshold_notices(app: Application, on: date) -> int:
     from naervaer.rules.explain import explain
 
     svc: BotServices = app.bot_data["services"]
-    found, chats = await svc.unit(_notice_unit, on)
+    found, chats = await svc.unit(chat_links.notices_to_send, on)
     sent = 0
     for item in found:
         delivered = False
@@ -158,7 +124,7 @@ async def send_morning(app: Application, on: date | None = None) -> dict[str, in
     svc: BotServices = app.bot_data["services"]
     svc.delivered = {key for key in svc.delivered if key[1] == on}  # only today's matter
     try:
-        counts["pruned_chats"] = await svc.unit(store.prune_orphans)
+        counts["pruned_chats"] = await svc.unit(chat_links.prune_orphans)
     except Exception as error:  # noqa: BLE001
         log.error("pruning stored chats failed: %s", type(error).__name__)
     for name, part in (("digest", send_digest), ("reminders", send_reminders),

@@ -6,9 +6,10 @@ with a secret token when NAERVAER_TELEGRAM_WEBHOOK_URL is set. ``build_applicati
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from sqlalchemy import Engine
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -28,7 +29,11 @@ from bot.delivery import RetryTransient
 from bot.services import BotServices
 from bot.updates import PerChatOrder
 from naervaer.i18n import t
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES
 from naervaer.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the engine is only passed through to BotServices
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +83,17 @@ def build_application(config: BotConfig, *, engine: Engine | None = None, reques
 
 
 async def _post_init(app: Application) -> None:
-    for lang in ("nb", "nn", "en"):
+    for lang in LANGUAGES:
         commands = [BotCommand("start", t(lang, "Link this chat with an invitation code")),
                     BotCommand("glem_meg", t(lang, "Remove the link and what the bot keeps about you")),
                     BotCommand("forget_me", t(lang, "Remove the link and what the bot keeps about you"))]
         try:
-            await app.bot.set_my_commands(commands, language_code=None if lang == "nb" else lang)
+            await app.bot.set_my_commands(commands, language_code=None if lang == DEFAULT_LANGUAGE else lang)
         except TelegramError as error:
             log.warning("could not set the command list: %s", type(error).__name__)
+    ready_file = app.bot_data["services"].config.ready_file
+    if ready_file:
+        Path(ready_file).touch()
 
 
 async def _post_shutdown(app: Application) -> None:
@@ -109,21 +117,3 @@ def run(settings: Settings | None = None, *, engine: Engine | None = None) -> No
         log.info("Telegram bot: long polling")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
 
-
-def start_in_background(settings: Settings, env: dict[str, str] | None = None):  # noqa: ANN201
-    """``python -m bot`` as a child process beside the servers (for `naervaer demo` / `serve` when
-    TELEGRAM_BOT_TOKEN is set). Returns a ``naervaer.services.Child``: ``.stop()`` ends it (SIGTERM, which
-    python-telegram-bot turns into a clean shutdown). Its log is ``var/logs/telegram.log``."""
-    import os
-    import sys
-
-    from naervaer import services
-    from naervaer.settings import PROJECT_ROOT
-
-    child_env = dict(os.environ if env is None else env)
-    child_env.update(NAERVAER_RASA_PORT=str(settings.rasa_port), DATABASE_URL=settings.database_url,
-                     NAERVAER_VAR_DIR=str(settings.var_dir), NAERVAER_LOG_LEVEL=settings.log_level,
-                     PYTHONPATH=str(PROJECT_ROOT))
-    if not child_env.get("TELEGRAM_BOT_TOKEN"):
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    return services._spawn("telegram", [sys.executable, "-m", "bot"], child_env, settings.var_dir / "logs")

@@ -4,9 +4,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine
 from telegram.ext import CallbackContext
 
 from bot.config import BotConfig
@@ -14,6 +13,9 @@ from bot.rasa import RasaClient
 from bot.state import ButtonTokens, TryLimiter
 from naervaer.db import default_engine, session_scope
 from naervaer.pseudonym import telegram_sender_id
+
+if TYPE_CHECKING:  # the engine is only passed through to the core's session_scope
+    from sqlalchemy import Engine
 
 T = TypeVar("T")
 

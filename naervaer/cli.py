@@ -14,6 +14,7 @@ from sqlalchemy import select
 from naervaer import clock, demo, services
 from naervaer.db import engine_for, session_scope
 from naervaer.i18n import t
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES
 from naervaer.migrate import upgrade
 from naervaer.settings import load_settings
 
@@ -27,7 +28,7 @@ app.add_typer(export_app, name="export")
 guides_app = typer.Typer(help="The guides as knowledge: coverage of the seed texts.", no_args_is_help=True)
 app.add_typer(guides_app, name="guides")
 
-LANG = typer.Option("nb", "--lang", help="Language of the messages: nb, nn or en.")
+LANG = typer.Option(DEFAULT_LANGUAGE, "--lang", help=f"Language of the messages: {', '.join(LANGUAGES)}.")
 
 
 def _setup_logging() -> None:
@@ -109,9 +110,7 @@ def _telegram_beside(settings):  # noqa: ANN001, ANN202
     if not os.environ.get("TELEGRAM_BOT_TOKEN"):
         yield None
         return
-    from bot.main import start_in_background
-
-    child = start_in_background(settings)
+    child = services.start_telegram_bot(settings)
     typer.secho("The Telegram bot runs too (log: var/logs/telegram.log).", fg=typer.colors.YELLOW)
     try:
         yield child

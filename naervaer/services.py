@@ -1,4 +1,5 @@
-"""Training the model and running the two servers (Rasa and the action server) as child processes.
+"""Training the model and running the two servers (Rasa and the action server) as child processes, and
+the Telegram bot beside them.
 
 Used by the demo, `naervaer serve` and the end-to-end tests, so all three start the same way.
 """
@@ -184,6 +185,36 @@ def start_action_server(settings: Settings, *, timeout: float = 60) -> Child:
         cmd.append("--quiet")
     child = _spawn("actions", cmd, env, settings.var_dir / "logs")
     _wait_ready(child, f"http://127.0.0.1:{settings.actions_port}/health", timeout)
+    return child
+
+
+def start_telegram_bot(settings: Settings, env: dict[str, str] | None = None, *, timeout: float = 60) -> Child:
+    """The Telegram front end as its own process, ``python -m bot`` (the core never imports the bot), beside
+    the servers of `settings` (`naervaer demo` / `serve` when TELEGRAM_BOT_TOKEN is set, the bench, the tests).
+
+    `env` (default: this process's) carries the bot's own variables: TELEGRAM_BOT_TOKEN, and for a fake or
+    local Bot API TELEGRAM_API_BASE_URL. Returns once the bot has reached the Bot API; ``.stop()`` ends it
+    (SIGTERM, which python-telegram-bot turns into a clean shutdown). Its log is ``var/logs/telegram.log``."""
+    child_env = dict(os.environ if env is None else env)
+    if not child_env.get("TELEGRAM_BOT_TOKEN"):
+        raise ServiceError("TELEGRAM_BOT_TOKEN is not set")
+    ready = settings.var_dir / "telegram.ready"
+    ready.unlink(missing_ok=True)
+    child_env.update(NAERVAER_RASA_PORT=str(settings.rasa_port), DATABASE_URL=settings.database_url,
+                     NAERVAER_VAR_DIR=str(settings.var_dir), NAERVAER_LOG_LEVEL=settings.log_level,
+                     NAERVAER_BOT_READY_FILE=str(ready), PYTHONPATH=str(PROJECT_ROOT))
+    child = _spawn("telegram", [sys.executable, "-m", "bot"], child_env, settings.var_dir / "logs")
+    # The bot has no health URL: it touches the ready file after getMe (bot.main._post_init).
+    deadline = time.monotonic() + timeout
+    while not ready.exists():
+        if child.process.poll() is not None:
+            raise ServiceError(f"the Telegram bot stopped while starting (exit {child.process.returncode}). "
+                               f"Its log ({child.log_path}) ends with:\n{child.log_tail()}")
+        if time.monotonic() > deadline:
+            child.stop()
+            raise ServiceError(f"the Telegram bot did not reach the Bot API within {timeout:.0f} s. "
+                               f"Log: {child.log_path}")
+        time.sleep(0.2)
     return child
 
 

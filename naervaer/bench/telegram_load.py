@@ -1,6 +1,6 @@
-"""The Telegram bot as the app runs it (`bot.main.start_in_background`: `python -m bot`, long polling),
-against the fake Telegram Bot API of the tests, with a few linked users sending messages through the
-Rasa server. Used to read the bot's peak memory after real work. Runs from the repository (it imports
+"""The Telegram bot as the app runs it (`naervaer.services.start_telegram_bot`: `python -m bot`, long
+polling), against the fake Telegram Bot API of the tests, with a few linked users sending messages
+through the Rasa server. Used to read the bot's peak memory after real work. Runs from the repository (it imports
 tests/bot/fake_telegram.py)."""
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
 from naervaer.models import Person
+from naervaer.services import start_telegram_bot
 from naervaer.settings import PROJECT_ROOT, Settings
 
 MESSAGES = ("Hvor mye fravær har Ida?", "hva forventer skolen av meg?", "hei")
@@ -34,15 +35,13 @@ def running_bot(settings: Settings, engine: Engine, *, users: int = 3, messages:
                 timeout: float = 90) -> Iterator[dict]:
     """The bot process with `users` Telegram users linked to the demo parent by invitation, each having
     sent /start <code> and `messages`. Yields {"child", "updates", "replies", "seconds"}; stops the bot after."""
-    from bot.main import start_in_background
-
     fake = _fake_telegram()
     api = fake.FakeBotApi()
     with fake.FakeTelegramServer(api) as server:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": server.base_url,
                "NAERVAER_PSEUDONYM_KEY": secrets.token_hex(32)}
         env.pop("NAERVAER_TELEGRAM_WEBHOOK_URL", None)
-        child = start_in_background(settings, env)
+        child = start_telegram_bot(settings, env, timeout=timeout)
         try:
             api.wait_for(lambda: api.polls > 0, timeout, "the Telegram bot to poll")
             started = time.monotonic()

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import store
 from bot.jobs import send_digest, send_morning, send_reminders
 from bot.main import ALLOWED_UPDATES, build_application
+from naervaer import chat_links
 from naervaer.absence import AbsenceKind
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
@@ -58,7 +58,7 @@ def press(api: FakeBotApi, user: int, message: dict, button: str, n: int = 1) ->
 
 def link(engine, api: FakeBotApi, user: int, given: str, family: str) -> None:  # noqa: ANN001
     with session_scope(engine) as s:
-        if store.profile(s, sender_of(user)) is not None:
+        if chat_links.profile(s, sender_of(user)) is not None:
             return
         person = s.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)
                            .order_by(Person.id)).first()
@@ -111,7 +111,7 @@ def test_parent_links_with_an_invite_asks_about_absence_and_reports_with_buttons
     answer = say(api, KARI, "Hvor mye fravær har Ida?")[0]["text"]
     assert answer.startswith("Siden 1. august har Ida hatt dette fraværet:")
     with session_scope(stack.engine) as s:  # Rasa knew the parent only by the pseudonym
-        assert store.profile(s, sender_of(KARI)).given_name == "Kari"
+        assert chat_links.profile(s, sender_of(KARI)).given_name == "Kari"
 
     # The first-day report (issue 6's flow), answered with the inline buttons.
     question = say(api, KARI, "Ida er syk i dag")[0]
@@ -162,7 +162,7 @@ def test_teacher_gets_the_status_with_a_chart_books_a_meeting_and_both_sides_are
     with session_scope(stack.engine) as s:
         meeting = s.scalars(select(Meeting).where(Meeting.kind == MeetingKind.NAERVAERSMOTE)).one()
         participants = {p.person_id for p in meeting.participants}
-        linked = {store.profile(s, sender_of(u)).person_id: u for u in (MARTE, KARI)}
+        linked = {chat_links.profile(s, sender_of(u)).person_id: u for u in (MARTE, KARI)}
     calls = len(api.calls)
     assert live.call(send_reminders(live.app, TODAY)) == len(participants & set(linked))
     reminded = {int(c.params["chat_id"]): c.params["text"] for c in api.calls[calls:] if c.method == "sendMessage"}

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
-from bot import store
 from bot.main import build_application
 from bot.rasa import RasaClient
 from bot.render import split_text
 from bot.state import ButtonTokens, TryLimiter
+from naervaer import chat_links
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
 from naervaer.models import ChatIdentity, Person, TelegramChat
@@ -189,7 +189,7 @@ async def test_forget_me_removes_link_chat_and_memory(app, fake_api, demo_engine
     await feed(app, fake_api.private_text(PARENT, "/glem_meg"))
     assert texts(fake_api, PARENT)[-1].startswith("Ferdig.")
     with session_scope(demo_engine) as s:
-        assert store.profile(s, sender_of(PARENT)) is None
+        assert chat_links.profile(s, sender_of(PARENT)) is None
         assert s.scalar(select(func.count()).select_from(TelegramChat)) == 0
     assert PARENT not in services.known_chats and services.tokens.resolve(PARENT, "b:x") is None
     await feed(app, fake_api.private_text(PARENT, "/forget_me", language_code="en"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from bot.main import start_in_background
+from naervaer.services import start_telegram_bot
 from naervaer.settings import Settings
 from tests.bot.fake_telegram import FakeBotApi, FakeTelegramServer
 
@@ -15,7 +15,7 @@ def test_python_m_bot_polls_answers_start_and_stops_cleanly(demo_engine, databas
     with FakeTelegramServer(api) as server:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": server.base_url}
         env.pop("NAERVAER_PSEUDONYM_KEY", None)  # development: the key is generated into var/
-        child = start_in_background(settings, env)
+        child = start_telegram_bot(settings, env)
         try:
             api.wait_for(lambda: api.polls > 0, 60, "the bot to poll")
             api.private_text(777, "/start")

@@ -1,25 +1,24 @@
-"""The bot's short units of work on the store (synchronous; the handlers run them in a thread)."""
+"""The Telegram chats linked to people: linking and forgetting a chat, what the bot says to a linked
+person needs (``Profile``), where it can write to them on its own (``Recipient``), and what the morning
+job sends to whom. Plain data, no Telegram here: the bot runs each function in one short session
+(``bot.services.BotServices.unit``) and only renders and sends.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from naervaer import digest
+from naervaer.access import system_scope
+from naervaer.directory import school_phone
 from naervaer.i18n import normalise
 from naervaer.identity import forget_sender, person_for_sender, redeem_invite
-from naervaer.models import (
-    ChatIdentity,
-    ClassGroup,
-    Guardianship,
-    Person,
-    Pupil,
-    School,
-    StaffMembership,
-    TelegramChat,
-)
+from naervaer.models import Channel, ChatIdentity, ClassRole, ClassStaff, Person, TelegramChat
 
 
 @dataclass(frozen=True)
@@ -38,22 +37,6 @@ class Recipient:
     chat_id: int
     lang: str
     given_name: str
-
-
-def school_phone(session: Session, person: Person) -> str | None:
-    """The phone number of the person's school: where they work, where their child goes, or their own."""
-    staff = select(School.phone).join(StaffMembership, StaffMembership.school_id == School.id) \
-        .where(StaffMembership.person_id == person.id)
-    child = select(School.phone).join(ClassGroup, ClassGroup.school_id == School.id) \
-        .join(Pupil, Pupil.class_group_id == ClassGroup.id) \
-        .join(Guardianship, Guardianship.pupil_id == Pupil.id).where(Guardianship.guardian_id == person.id)
-    own = select(School.phone).join(ClassGroup, ClassGroup.school_id == School.id) \
-        .join(Pupil, Pupil.class_group_id == ClassGroup.id).where(Pupil.person_id == person.id)
-    for stmt in (staff, child, own):
-        phone = session.scalars(stmt.where(School.phone.is_not(None)).order_by(School.id)).first()
-        if phone:
-            return phone
-    return None
 
 
 def _lang(person: Person, identity_lang: str | None) -> str | None:
@@ -119,3 +102,47 @@ def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, list[Re
     for person_id, chat_id, person_lang, identity_lang, given in rows:
         found[person_id].append(Recipient(person_id, chat_id, normalise(person_lang or identity_lang), given))
     return dict(found)
+
+
+def linked_contact_teachers(session: Session) -> list[int]:
+    """The person ids of contact teachers the bot can write to (a linked account with a stored chat)."""
+    return list(session.scalars(
+        select(ChatIdentity.person_id).distinct()
+        .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
+        .join(ClassStaff, ClassStaff.person_id == ChatIdentity.person_id)
+        .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)))
+
+
+# --- what the morning job sends ------------------------------------------------
+# Each reads the store with the system's scope, audited with the job's purpose on the chat channel (the
+# job writes to people in their chats, no operator asked). The digest and the notices ask only for the
+# pupils of teachers the bot can write to.
+
+
+def _job_scope(session: Session, purpose: str):  # noqa: ANN202
+    return system_scope(session, f"telegram_{purpose}", channel=Channel.CHAT)
+
+
+def digest_to_send(session: Session, on: date) -> tuple[list[digest.TeacherDigest], dict[int, list[Recipient]]]:
+    teachers = linked_contact_teachers(session)
+    if not teachers:
+        return [], {}
+    found = digest.absent_without_report(session, _job_scope(session, "digest"), on, teachers)
+    return found, recipients(session, [d.teacher_id for d in found])
+
+
+def reminders_to_send(session: Session, on: date
+                      ) -> tuple[list[digest.MeetingReminder], dict[int, list[Recipient]]]:
+    if not digest.calendar_for("", on).is_school_day(on):
+        return [], {}
+    found = digest.meetings_to_remind(session, _job_scope(session, "reminders"), digest.reminder_days(on))
+    return found, recipients(session, [m.person_id for m in found])
+
+
+def notices_to_send(session: Session, on: date
+                    ) -> tuple[list[digest.ThresholdNoticeItem], dict[int, list[Recipient]]]:
+    teachers = linked_contact_teachers(session)
+    if not teachers:
+        return [], {}
+    found = digest.new_threshold_notices(session, _job_scope(session, "threshold_notices"), on, teachers)
+    return found, recipients(session, [n.teacher_id for n in found])
