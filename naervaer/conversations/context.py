@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.i18n import t
 from naervaer.identity import person_for_sender
-from naervaer.models import Guardianship, Person, Pupil, StaffMembership
 from naervaer.replies import Reply
+
+if TYPE_CHECKING:
+    from naervaer.models import Person
 
 
 @dataclass(frozen=True)
@@ -22,20 +24,6 @@ class Asker:
 
 def who_is_asking(session: Session, asker: Asker) -> Person | None:
     return person_for_sender(session, asker.sender_id)
-
-
-def role_of(session: Session, asker: Asker) -> str:
-    """staff, parent, pupil, or unknown (not linked): which answers and buttons fit the person."""
-    person = who_is_asking(session, asker)
-    if person is None:
-        return "unknown"
-    if session.scalar(select(StaffMembership.id).where(StaffMembership.person_id == person.id).limit(1)):
-        return "staff"
-    if session.scalar(select(Guardianship.id).where(Guardianship.guardian_id == person.id).limit(1)):
-        return "parent"
-    if session.scalar(select(Pupil.id).where(Pupil.person_id == person.id).limit(1)):
-        return "pupil"
-    return "unknown"
 
 
 def unknown_sender(lang: str) -> Reply:

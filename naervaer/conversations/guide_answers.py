@@ -15,22 +15,24 @@ its name and never as the asker's rule.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import SchoolLevel
-from naervaer.conversations.context import Asker, role_of, who_is_asking
+from naervaer.conversations.context import Asker, who_is_asking
+from naervaer.directory import role_of, school_ties
 from naervaer.guides import GUIDE_KEYS, Guide, load_guide
 from naervaer.i18n import N_, t
 from naervaer.knowledge.finder import ANSWER_AT, QUESTION_WORDS, Finding, find
 from naervaer.knowledge.ranker import index_for
 from naervaer.knowledge.units import Unit, LineRange
-from naervaer.models import ClassGroup, Guardianship, Person, Pupil, School, StaffMembership
 from naervaer.replies import Button, Reply
+
+if TYPE_CHECKING:
+    from naervaer.models import Person
 
 QUESTION_SLOT = "guide_question"  # a question waiting for the person to pick a guide
 TOPIC_SLOT = "guide_topic"        # the unit answered last: a short follow-up ("og BUP?") leans on it
@@ -47,13 +49,13 @@ FLOWS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class GuideContext:
     """The guide to answer from, and the school levels it is read for (empty: all the guide's levels)."""
 
     guide: Guide | None
     levels: frozenset[SchoolLevel] = frozenset()
-    choices: list[str] = field(default_factory=list)  # guide keys to pick from when `guide` is None
+    choices: Sequence[str] = ()  # guide keys to pick from when `guide` is None
     chosen: bool = False  # picked by the person (remembered in the `guide` slot), not from a school
 
 
@@ -65,26 +67,16 @@ def guide_label(guide: Guide) -> str:
 # --- which guide --------------------------------------------------------------------------------
 
 
-def schools_of(session: Session, person: Person) -> dict[str, set[SchoolLevel]]:
+def guides_of(session: Session, person: Person | None) -> dict[str, set[SchoolLevel]]:
     """The guide keys of the person's schools, with the school levels that concern them."""
     found: dict[str, set[SchoolLevel]] = {}
-
-    def add(school: School, levels: Iterable[SchoolLevel]) -> None:
-        found.setdefault(school.guide_key, set()).update(levels)
-
-    for school in session.scalars(select(School).join(StaffMembership, StaffMembership.school_id == School.id)
-                                  .where(StaffMembership.person_id == person.id)):
-        add(school, {c.level for c in school.classes})
-    children = select(Guardianship.pupil_id).where(Guardianship.guardian_id == person.id)
-    for pupil in session.scalars(select(Pupil).where(Pupil.id.in_(children) | (Pupil.person_id == person.id))):
-        group: ClassGroup = pupil.class_group
-        add(group.school, {group.level})
+    for tie in school_ties(session, person) if person is not None else ():
+        found.setdefault(tie.school.guide_key, set()).update(tie.levels)
     return {key: levels for key, levels in found.items() if key in GUIDE_KEYS}
 
 
-def guide_for(session: Session, asker: Asker, chosen: str | None) -> GuideContext:
-    person = who_is_asking(session, asker)
-    schools = schools_of(session, person) if person is not None else {}
+def guide_for(session: Session, person: Person | None, chosen: str | None) -> GuideContext:
+    schools = guides_of(session, person)
     if len(schools) == 1:
         key, levels = next(iter(schools.items()))
         return GuideContext(load_guide(key), frozenset(levels))
@@ -95,6 +87,12 @@ def guide_for(session: Session, asker: Asker, chosen: str | None) -> GuideContex
     if chosen in GUIDE_KEYS:
         return GuideContext(load_guide(chosen), chosen=True)
     return GuideContext(None, choices=list(GUIDE_KEYS))
+
+
+def _guide_and_role(session: Session, asker: Asker, chosen: str | None) -> tuple[GuideContext, str]:
+    """Both from one look-up of the person: a turn asks the store who is asking once."""
+    person = who_is_asking(session, asker)
+    return guide_for(session, person, chosen), role_of(session, person)
 
 
 # --- deciding -----------------------------------------------------------------------------------
@@ -120,8 +118,7 @@ def decide(session: Session, asker: Asker, question: str, chosen_guide: str | No
     follow-up that finds nothing on its own is asked again together with the previous unit's title.
     `sounds_like_report`: the message also reads as an absence report (the NLU's second guess), so a
     parent gets the answer first and the report as a button, never a report they did not ask for."""
-    ctx = guide_for(session, asker, chosen_guide)
-    role = role_of(session, asker)
+    ctx, role = _guide_and_role(session, asker, chosen_guide)
     offer = (sounds_like_report or mentions_absence(question)) and role in ("parent", "pupil")
     if ctx.guide is None:
         return Decision(ctx, role=role, question=question)
@@ -192,10 +189,9 @@ def second_opinion(session: Session, asker: Asker, message: str, chosen_guide: s
 
 def confident(session: Session, asker: Asker, question: str, chosen_guide: str | None) -> Decision | None:
     """For the fallback: a decision only when the asker's guide answers the message clearly."""
-    ctx = guide_for(session, asker, chosen_guide)
+    ctx, role = _guide_and_role(session, asker, chosen_guide)
     if ctx.guide is None:
         return None
-    role = role_of(session, asker)
     finding = find(index_for(ctx.guide.key), question, _audience(role), ctx.levels, answer_at=ANSWER_AT + 0.15)
     return Decision(ctx, finding, role=role, question=question) if finding.answered else None
 
@@ -211,12 +207,8 @@ def source_note(lang: str, guide: Guide, sources: Iterable[LineRange]) -> str:
     return t(lang, "(Source: {title}, «{sections}»)", title=guide.title, sections="», «".join(sections))
 
 
-def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False, separators=(',', ':'))}" if entities else f"/{intent}"
-
-
 def topic_buttons(lang: str, units: Iterable[Unit]) -> list[Button]:
-    return [Button(u.title.get(lang), _payload("ask_guide", unit=u.id)) for u in units]
+    return [Button.for_intent(u.title.get(lang), "ask_guide", unit=u.id) for u in units]
 
 
 def _flow_buttons(lang: str, units: Iterable[Unit], role: str, offer_report: bool = False) -> list[Button]:
@@ -266,8 +258,8 @@ def render(lang: str, decision: Decision) -> Reply:
     return reply
 
 
-def _ask_which_guide(lang: str, choices: list[str], question: str) -> Reply:
-    buttons = [Button(guide_label(load_guide(key)), _payload("ask_guide", guide=key)) for key in choices]
+def _ask_which_guide(lang: str, choices: Sequence[str], question: str) -> Reply:
+    buttons = [Button.for_intent(guide_label(load_guide(key)), "ask_guide", guide=key) for key in choices]
     reply = Reply().say(t(lang, "Which municipality's guide do you mean? I answer from the guide your "
                                 "school follows."), buttons)
     if question and not question.startswith("/"):

@@ -2,13 +2,14 @@
 choice, and 'I did not understand' (two guesses as buttons, then a person)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from naervaer.conversations.context import Asker, role_of
-from naervaer.i18n import LANGUAGES, N_, t
+from naervaer.conversations.context import Asker, who_is_asking
+from naervaer.directory import role_of
+from naervaer.i18n import N_, t
+from naervaer.languages import LANGUAGES, language
 from naervaer.replies import Button, Reply
 
 TEXTS = {
@@ -44,8 +45,6 @@ HELP_BY_ROLE = {
                   "To see a pupil's absence or report absence, ask your school for an invitation code."),
 }
 
-LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
-
 # What the fallback buttons call each intent (the two best guesses of the NLU).
 INTENT_TITLES = {
     "ask_absence": N_("How much absence?"),
@@ -68,12 +67,17 @@ def answer(intent: str, lang: str) -> Reply:
 
 
 def language_buttons() -> list[Button]:
-    return [Button(LANGUAGE_NAMES[code], f'/choose_language{{"language":"{code}"}}') for code in LANGUAGES]
+    return [Button.for_intent(language(code).name, "choose_language", language=code) for code in LANGUAGES]
 
 
 def help_for(session: Session, asker: Asker) -> Reply:
-    text = t(asker.lang, HELP_BY_ROLE[role_of(session, asker)])
-    return Reply().say(text + "\n" + t(asker.lang, "I answer in bokmål, nynorsk or English:"), language_buttons())
+    return render_help(asker.lang, role_of(session, who_is_asking(session, asker)))
+
+
+def render_help(lang: str, role: str) -> Reply:
+    """What Nærvær can do for someone in this role (staff, parent, pupil, unknown)."""
+    text = t(lang, HELP_BY_ROLE[role])
+    return Reply().say(text + "\n" + t(lang, "I answer in bokmål, nynorsk or English:"), language_buttons())
 
 
 def choose_language(value: str | None, lang: str) -> Reply:
@@ -92,9 +96,9 @@ def not_understood(lang: str, ranking: Sequence[tuple[str, float]] = (), entitie
     if not guesses:
         return Reply().say(t(lang, "Sorry, I didn't understand that. You can ask for example: "
                                    "\"How much absence does Ida have?\""))
-    payload = json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else ""
-    buttons = [Button(t(lang, INTENT_TITLES[name]), f"/{name}{payload}") for name in guesses]
-    buttons.append(Button(t(lang, "Something else"), "/help"))
+    # The entities the NLU found go along, so a guess chosen by button need not ask for them again.
+    buttons = [Button.for_intent(t(lang, INTENT_TITLES[name]), name, **(entities or {})) for name in guesses]
+    buttons.append(Button.for_intent(t(lang, "Something else"), "help"))
     return Reply().say(t(lang, "Sorry, I'm not sure I understood. Did you mean one of these?"), buttons)
 
 

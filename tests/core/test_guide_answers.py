@@ -6,11 +6,17 @@ import json
 
 import pytest
 
+from sqlalchemy import select
+
+from naervaer.absence import SchoolLevel
+from naervaer.conversations import context
 from naervaer.conversations import guide_answers as ga
-from naervaer.conversations.context import Asker
+from naervaer.conversations.context import Asker, who_is_asking
 from naervaer.db import session_scope
 from naervaer.guides import GUIDE_KEYS, load_guide
+from naervaer.identity import person_for_sender
 from naervaer.knowledge.units import load_knowledge
+from naervaer.models import GuardianRelation, Guardianship, Person, Pupil
 from tests.helpers import TODAY
 from tests.knowledge_cases import CASES
 
@@ -29,17 +35,50 @@ def asker(sender: str, lang: str = "nb") -> Asker:
 ])
 def test_the_guide_of_the_askers_school(demo_engine, sender, guide):
     with session_scope(demo_engine) as session:
-        ctx = ga.guide_for(session, asker(sender), None)
+        ctx = ga.guide_for(session, who_is_asking(session, asker(sender)), None)
         assert ctx.guide is not None and ctx.guide.key == guide
         assert not ctx.chosen
+
+
+def test_a_parent_with_children_under_two_guides_picks_one_and_it_is_read_for_that_childs_level(demo_engine):
+    with session_scope(demo_engine) as session:
+        emma = session.scalar(select(Pupil).join(Person, Person.id == Pupil.person_id)
+                              .where(Person.given_name == "Emma", Person.family_name == "Moen"))
+        session.add(Guardianship(pupil_id=emma.id, guardian_id=person_for_sender(session, "demo-parent").id,
+                                 parental_responsibility=True, relation=GuardianRelation.MOTHER))
+    with session_scope(demo_engine) as session:
+        parent = who_is_asking(session, asker("demo-parent"))
+        assert ga.guide_for(session, parent, None).choices == ["jevnaker", "tynset"]
+        assert ga.guide_for(session, parent, "aas").choices == ["jevnaker", "tynset"]  # not one of theirs
+        chosen = ga.guide_for(session, parent, "tynset")
+        assert chosen.guide.key == "tynset" and chosen.chosen
+        assert chosen.levels == {SchoolLevel.UNGDOMSSKOLE}  # Emma's year 9, not Ida's year 6
+        assert ga.guide_for(session, parent, "jevnaker").levels == {SchoolLevel.BARNESKOLE}
+
+
+def test_a_turn_asks_who_is_asking_once(demo_engine, monkeypatch):
+    lookups: list[str] = []
+
+    def counted(session, sender_id):
+        lookups.append(sender_id)
+        return person_for_sender(session, sender_id)
+
+    monkeypatch.setattr(context, "person_for_sender", counted)
+    with session_scope(demo_engine) as session:
+        ga.answer(session, asker("demo-parent"), "hva gjør ppt?", None)
+        assert lookups == ["demo-parent"]
+        ga.second_opinion(session, asker("demo-teacher"), "hva gjør ppt?", None)
+        assert lookups == ["demo-parent", "demo-teacher"]
 
 
 @pytest.mark.parametrize("key", GUIDE_KEYS)
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_a_teacher_gets_the_unit_of_their_own_guide_in_their_language_with_its_source(demo_engine, key, lang):
     unit = load_knowledge(key).units[len(load_knowledge(key).units) // 2]
+    # A guide with no demo school (a newly added one) is asked by a visitor who picked it.
+    sender, chosen = (TEACHERS[key], None) if key in TEACHERS else ("stranger", key)
     with session_scope(demo_engine) as session:
-        reply = ga.answer(session, asker(TEACHERS[key], lang), unit.asks[0], None)
+        reply = ga.answer(session, asker(sender, lang), unit.asks[0], chosen)
     assert unit.answer.get(lang) in reply.text
     assert load_guide(key).title in reply.text and f"«{unit.sources[0].section}" in reply.text
     assert ("(Kilde:" if lang == "nb" else "(Kjelde:" if lang == "nn" else "(Source:") in reply.text
