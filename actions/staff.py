@@ -41,7 +41,8 @@ class ActionScheduleMeeting(CoreAction):
     def answer(self, turn: Turn) -> Reply:
         when = " ".join(v for v in (turn.entity("date"), turn.entity("time")) if v) or turn.text
         with session_scope() as session:
-            return meetings.schedule(session, turn.asker, turn.entity("pupil"), turn.entity("meeting_kind"), when)
+            booked = meetings.schedule(session, turn.asker, turn.entity("pupil"), turn.entity("meeting_kind"), when)
+        return booked.full_reply()  # the invitation file is written once the booking is committed
 
 
 class ActionListFlagged(CoreAction):

@@ -225,3 +225,8 @@ def audit(session: Session, actor: Person | None, pupil: Pupil | None, action: A
           record_id: int | None = None, *, channel: Channel = Channel.CHAT) -> None:
     session.add(AuditEntry(actor_id=actor.id if actor else None, pupil_id=pupil.id if pupil else None,
                            action=action, what=what, record_id=record_id, channel=channel))
+
+
+def audit_read(session: Session, grant: Grant, what: str, *, channel: Channel = Channel.CHAT) -> None:
+    """In the audit log: the grant's viewer was shown `what` about the grant's pupil."""
+    audit(session, grant.viewer, grant.pupil, AuditAction.READ, what, channel=channel)

@@ -1,29 +1,44 @@
 """'Hvor mye fravær har Ida?' — the count of a pupil's absence, for those allowed to see it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy.orm import Session
 
-from naervaer.absence_summary import summarise
-from naervaer.access import Permission, audit
+from naervaer.absence_summary import AbsenceSummary, summarise
+from naervaer.access import Permission, audit_read
 from naervaer.conversations.context import Asker
-from naervaer.conversations.pupil_choice import find_pupil
+from naervaer.conversations.pupil_choice import Found, find_pupil
 from naervaer.i18n import format_day, format_number, t, tn
-from naervaer.models import AuditAction
 from naervaer.replies import Reply
 
 
+@dataclass(frozen=True)
+class AbsenceCount:
+    first_name: str
+    summary: AbsenceSummary
+    subjects_only: bool  # a subject teacher: hours in their own subjects, nothing else
+
+
 def answer(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    lang = asker.lang
     found = find_pupil(session, asker, pupil_name, Permission.VIEW_ABSENCE, "ask_absence")
     if isinstance(found, Reply):
         return found
-    pupil, viewer, grant = found.pupil, found.viewer, found.grant
-    summary = summarise(session, grant, asker.today)
-    audit(session, viewer, pupil, AuditAction.READ, "absence_summary")
+    return render(absence_count(session, found, asker.today), asker.lang)
 
-    name = pupil.person.given_name
+
+def absence_count(session: Session, found: Found, on: date) -> AbsenceCount:
+    """The pupil's absence this school year, as much of it as the grant may see; the reading is audited."""
+    summary = summarise(session, found.grant, on)
+    audit_read(session, found.grant, "absence_summary")
+    return AbsenceCount(found.pupil.person.given_name, summary, found.grant.hour_subjects is not None)
+
+
+def render(count: AbsenceCount, lang: str) -> Reply:
+    summary, name = count.summary, count.first_name
     since = format_day(summary.since, lang, with_weekday=False)
-    if grant.hour_subjects is not None:  # a subject teacher: hours in their subjects only
+    if count.subjects_only:
         return Reply().say(t(lang, "Since {since}, {name} has been absent {hours} in your subjects.",
                              since=since, name=name, hours=_hours(lang, summary.hours)))
     parts = []

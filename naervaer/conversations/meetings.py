@@ -1,28 +1,32 @@
 """'Sett opp nærværsmøte for Ida neste tirsdag kl 10' — a meeting with the participants the guide
 names, warnings (deadline, school day, past, clash), an iCalendar invitation and the proposed
-evaluation meeting at the guide's interval."""
+evaluation meeting at the guide's interval.
+
+`read_request` parses the message, `decide` checks it, books the meeting and says what happened
+(`Booking`, or why not), `render` words that and the invitation; the invitation file is written by
+`MeetingAnswer.full_reply` once the booking is committed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from icalendar import Calendar, Event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from naervaer.access import Permission, audit
+from naervaer.access import Permission
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO
 from naervaer.conversations.context import Asker
 from naervaer.conversations.pupil_choice import Found, find_pupil
-from naervaer.directory import contact_teacher, guardians
+from naervaer.conversations.pupil_status import role_names
 from naervaer.dates import parse_moment
-from naervaer.guides.schema import DoneKind
+from naervaer.directory import contact_teacher, guardians, staff_with_role
+from naervaer.guides.schema import DoneKind, Guide
 from naervaer.i18n import N_, format_day, format_moment, t
-from naervaer.models import AuditAction, Meeting, MeetingKind, MeetingParticipant, MeetingStatus, StaffMembership, StaffRole
+from naervaer.invitations import Invitation, invitation_folder
+from naervaer.meeting_store import MEETING_MINUTES, Invitee, MeetingKind, book_meeting, clashing_meeting_start
 from naervaer.replies import Button, Reply
 from naervaer.school_calendars import calendar_for
-from naervaer.settings import load_settings
 
 KIND_NAMES = {
     MeetingKind.SAMTALE: N_("conversation with pupil and home"), MeetingKind.NAERVAERSMOTE: N_("attendance meeting"),
@@ -35,132 +39,203 @@ KIND_WORDS = {
     "samarbeidsmøte": MeetingKind.SAMARBEIDSMOTE, "evaluering": MeetingKind.EVALUERING,
     "evalueringsmøte": MeetingKind.EVALUERING,
 }
-MEETING_MINUTES = 45
 
 
-def _kind(value: str | None) -> MeetingKind:
-    return KIND_WORDS.get((value or "").strip().lower(), MeetingKind.SAMTALE)
+@dataclass(frozen=True)
+class MeetingRequest:
+    kind: MeetingKind
+    starts: datetime | None  # Oslo time; None when the message has no day and time
 
 
-def _participants(session: Session, found: Found, kind: MeetingKind) -> list[tuple[int | None, str]]:
-    """The people the guide names for this kind of meeting: (person id or None, role)."""
+@dataclass(frozen=True)
+class TimeMissing:
+    kind: MeetingKind
+    first_name: str
+
+
+@dataclass(frozen=True)
+class DayPassed:
+    day: date
+
+
+@dataclass(frozen=True)
+class Booking:
+    meeting_id: int
+    kind: MeetingKind
+    first_name: str
+    full_name: str
+    starts: datetime  # Oslo time
+    minutes: int
+    place: str
+    roles: tuple[str, ...]            # who is invited, each role once, in the guide's order
+    not_a_school_day: bool
+    deadline: date | None             # the guide's deadline for this meeting, when the booking is later
+    clash: datetime | None            # when the booker's other meeting starts (Oslo time)
+    evaluation_after_days: int | None  # the evaluation meeting to propose, days after this one
+    invitation_folder: Path
+
+    @property
+    def evaluation_on(self) -> date | None:
+        if self.evaluation_after_days is None:
+            return None
+        return (self.starts + timedelta(days=self.evaluation_after_days)).date()
+
+
+Outcome = TimeMissing | DayPassed | Booking
+
+
+@dataclass(frozen=True)
+class MeetingAnswer:
+    """The reply, and the invitation it announces: written by `full_reply`, once the booking is committed."""
+
+    reply: Reply
+    invitation: Invitation | None = None
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    def full_reply(self) -> Reply:
+        """The reply, with its invitation file written; call it once the session has committed."""
+        if self.invitation is not None:
+            self.invitation.write()
+        return self.reply
+
+
+def schedule(session: Session, asker: Asker, pupil_name: str | None, kind_text: str | None,
+             when_text: str) -> MeetingAnswer:
+    found = find_pupil(session, asker, pupil_name, Permission.SCHEDULE_MEETING, "schedule_meeting")
+    if isinstance(found, Reply):
+        return MeetingAnswer(found)
+    return render(decide(session, found, read_request(kind_text, when_text, asker.today), asker.today), asker.lang)
+
+
+def read_request(kind_text: str | None, when_text: str | None, today: date) -> MeetingRequest:
+    """The kind of meeting (a conversation with pupil and home unless named) and when, from the message."""
+    kind = KIND_WORDS.get((kind_text or "").strip().lower(), MeetingKind.SAMTALE)
+    moment = parse_moment(when_text or "", today)
+    return MeetingRequest(kind, moment.replace(tzinfo=OSLO) if moment is not None else None)
+
+
+def refusal(request: MeetingRequest, first_name: str, today: date) -> TimeMissing | DayPassed | None:
+    """Why the request cannot be booked as it stands, if it cannot."""
+    if request.starts is None:
+        return TimeMissing(request.kind, first_name)
+    if request.starts.date() < today:
+        return DayPassed(request.starts.date())
+    return None
+
+
+def decide(session: Session, found: Found, request: MeetingRequest, today: date) -> Outcome:
+    """Book the requested meeting, with what the booker should be warned about, or say why not."""
+    pupil = found.grant.pupil_for(Permission.SCHEDULE_MEETING)
+    refused = refusal(request, pupil.person.given_name, today)
+    if refused is not None:
+        return refused
+    starts, kind = request.starts, request.kind
+    deadline = _deadline(session, found, kind, today)
+    clash = clashing_meeting_start(session, found.viewer, starts)
+    invited = invitees(session, found, kind)
+    meeting_id = book_meeting(session, found.grant, kind, starts, found.school.name, invited)
+    return Booking(
+        meeting_id=meeting_id, kind=kind, first_name=pupil.person.given_name, full_name=pupil.person.full_name,
+        starts=starts, minutes=MEETING_MINUTES, place=found.school.name,
+        roles=tuple(dict.fromkeys(i.role for i in invited)),
+        not_a_school_day=not calendar_for(found.school.code, starts.date()).is_school_day(starts.date()),
+        deadline=deadline if deadline is not None and starts.date() > deadline else None,
+        clash=clash.astimezone(OSLO) if clash is not None else None,
+        evaluation_after_days=None if kind is MeetingKind.EVALUERING else evaluation_interval(found.guide),
+        invitation_folder=invitation_folder())
+
+
+def _deadline(session: Session, found: Found, kind: MeetingKind, today: date) -> date | None:
+    """The last day the guide gives for the meeting, when it is the case's next step."""
+    step = pupil_status(session, found.grant, today).next
+    if step is None or step.step is None or step.step.meeting_kind != kind.value or step.due is None:
+        return None
+    return step.due[1] if isinstance(step.due, tuple) else step.due
+
+
+def invitees(session: Session, found: Found, kind: MeetingKind) -> tuple[Invitee, ...]:
+    """The people the guide names for this kind of meeting, each once."""
     roles: list[str] = ["contact_teacher", "home"]
     for _stage, step in found.guide.followup.steps():
         if step.meeting_kind == kind.value:
             roles += [r for r in step.responsible if r not in roles]
             break
-    people: list[tuple[int | None, str]] = []
+    pupil = found.pupil
+    people: list[Invitee] = []
     for role in roles:
         if role == "contact_teacher":
-            teacher = contact_teacher(session, found.pupil)
-            people.append((teacher.id if teacher else found.viewer.id, role))
+            teacher = contact_teacher(session, pupil)
+            people.append(Invitee(teacher.id if teacher else found.viewer.id, role))
         elif role == "home":
-            people += [(g.id, "home") for _link, g in guardians(session, found.pupil)]
+            people += [Invitee(g.id, "home") for _link, g in guardians(session, pupil)]
         elif role == "pupil":
-            people.append((found.pupil.person_id, role))
+            people.append(Invitee(pupil.person_id, role))
         elif role in ("principal", "department_head"):
-            leader = session.scalar(select(StaffMembership.person_id).where(
-                StaffMembership.school_id == found.school.id, StaffMembership.role == StaffRole(role)))
-            people.append((leader, role))
+            leaders = staff_with_role(session, found.school, role)
+            people.append(Invitee(leaders[0].id if leaders else None, role))
         else:
-            people.append((None, role))  # a service or team the school invites itself
+            people.append(Invitee(None, role))  # a service or team the school invites itself
     seen, unique = set(), []
-    for person_id, role in people:
-        key = person_id or role
+    for invitee in people:
+        key = invitee.person_id or invitee.role
         if key not in seen:
             seen.add(key)
-            unique.append((person_id, role))
-    return unique
+            unique.append(invitee)
+    return tuple(unique)
 
 
-def _clash(session: Session, person_id: int, starts: datetime) -> Meeting | None:
-    window = timedelta(minutes=MEETING_MINUTES)
-    return session.scalars(select(Meeting).join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id).where(
-        MeetingParticipant.person_id == person_id, Meeting.status == MeetingStatus.PLANNED,
-        Meeting.starts_at > (starts - window).astimezone(timezone.utc),
-        Meeting.starts_at < (starts + window).astimezone(timezone.utc))).first()
-
-
-def schedule(session: Session, asker: Asker, pupil_name: str | None, kind_text: str | None, when_text: str) -> Reply:
-    lang = asker.lang
-    found = find_pupil(session, asker, pupil_name, Permission.SCHEDULE_MEETING, "schedule_meeting")
-    if isinstance(found, Reply):
-        return found
-    kind = _kind(kind_text)
-    moment = parse_moment(when_text or "", asker.today)
-    if moment is None:
-        return Reply().say(t(lang, "When should the {kind} with {name} be? Write a day and a time, for example "
-                                   "\"sett opp {word} for {name} neste tirsdag kl 10\".",
-                             kind=t(lang, KIND_NAMES[kind]), name=found.pupil.person.given_name, word=kind.value))
-    starts = moment.replace(tzinfo=OSLO)
-    warnings = []
-    if starts.date() < asker.today:
-        return Reply().say(t(lang, "{day} is in the past. Which day should the meeting be?",
-                             day=format_day(starts.date(), lang)))
-    if not calendar_for(found.school.code, starts.date()).is_school_day(starts.date()):
-        warnings.append(t(lang, "{day} is not a school day.", day=format_day(starts.date(), lang)))
-    status = pupil_status(session, found.grant, asker.today)
-    if status.next is not None and status.next.step is not None and status.next.step.meeting_kind == kind.value \
-            and status.next.due is not None:
-        latest = status.next.due[1] if isinstance(status.next.due, tuple) else status.next.due
-        if starts.date() > latest:
-            warnings.append(t(lang, "The guide's deadline for this meeting is {day}.", day=format_day(latest, lang)))
-    clash = _clash(session, found.viewer.id, starts)
-    if clash is not None:
-        warnings.append(t(lang, "You already have a meeting at {time}.", time=format_moment(clash.starts_at.astimezone(OSLO), lang)))
-
-    meeting = Meeting(pupil_id=found.pupil.id, kind=kind, starts_at=starts.astimezone(timezone.utc),
-                      minutes=MEETING_MINUTES, place=found.school.name, status=MeetingStatus.PLANNED,
-                      created_by_id=found.viewer.id)
-    participants = _participants(session, found, kind)
-    meeting.participants = [MeetingParticipant(person_id=pid, role=role) for pid, role in participants]
-    session.add(meeting)
-    session.flush()
-    audit(session, found.viewer, found.pupil, AuditAction.CREATE, "meeting", meeting.id)
-    invitation = _write_invitation(meeting, found, t(lang, KIND_NAMES[kind]))
-
-    from naervaer.conversations.pupil_status import role_names  # one list of role names
-
-    reply = Reply().say(t(lang, "Booked: {kind} for {name}, {moment}, at {place}. Invited: {who}.",
-                          kind=t(lang, KIND_NAMES[kind]), name=found.pupil.person.given_name,
-                          moment=format_moment(starts, lang), place=found.school.name,
-                          who=role_names(list(dict.fromkeys(role for _pid, role in participants)), lang)))
-    for warning in warnings:
-        reply.say("⚠ " + warning)
-    reply.say(t(lang, "Calendar invitation: {path}", path=invitation))
-    evaluation = _evaluation_interval(found)
-    if evaluation and kind is not MeetingKind.EVALUERING:
-        proposed = (starts + timedelta(days=evaluation)).date()
-        reply.say(t(lang, "The guide says the measures are evaluated after {n} days: shall I book the evaluation "
-                          "meeting {day} at the same time?", n=evaluation, day=format_day(proposed, lang)),
-                  [Button(t(lang, "Yes, book it"),
-                          f'/schedule_meeting{{"pupil":"{found.pupil.person.full_name}","meeting_kind":"evaluering",'
-                          f'"date":"{proposed.strftime("%d.%m.%Y")} kl {starts:%H.%M}"}}')])
-    return reply
-
-
-def _evaluation_interval(found: Found) -> int | None:
-    for _stage, step in found.guide.followup.steps():
+def evaluation_interval(guide: Guide) -> int | None:
+    """Days after which the guide's follow-up path evaluates the measures, if it says."""
+    for _stage, step in guide.followup.steps():
         if step.done_by.kind is DoneKind.EVALUATION and step.due is not None:
             return step.due.days
     return None
 
 
-def _write_invitation(meeting: Meeting, found: Found, title: str) -> Path:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Naervaer//naervaer//NO")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.id}@naervaer")
-    # First name only: an invitation travels by e-mail and calendars; it carries no more than needed.
-    event.add("summary", f"{title}: {found.pupil.person.given_name}")
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.minutes))
-    event.add("location", meeting.place or "")
-    event.add("dtstamp", datetime.now(timezone.utc))
-    calendar.add_component(event)
-    folder = load_settings().var_dir / "invitations"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"meeting-{meeting.id}.ics"
-    path.write_bytes(calendar.to_ical())
-    return path
+def render(outcome: Outcome, lang: str) -> MeetingAnswer:
+    if isinstance(outcome, TimeMissing):
+        return MeetingAnswer(Reply().say(t(
+            lang, "When should the {kind} with {name} be? Write a day and a time, for example "
+                  "\"sett opp {word} for {name} neste tirsdag kl 10\".",
+            kind=t(lang, KIND_NAMES[outcome.kind]), name=outcome.first_name, word=outcome.kind.value)))
+    if isinstance(outcome, DayPassed):
+        return MeetingAnswer(Reply().say(t(lang, "{day} is in the past. Which day should the meeting be?",
+                                           day=format_day(outcome.day, lang))))
+    booking = outcome
+    kind_name = t(lang, KIND_NAMES[booking.kind])
+    invitation = Invitation(
+        meeting_id=booking.meeting_id,
+        # First name only: an invitation travels by e-mail and calendars; it carries no more than needed.
+        summary=f"{kind_name}: {booking.first_name}",
+        starts=booking.starts.astimezone(timezone.utc), minutes=booking.minutes, location=booking.place,
+        folder=booking.invitation_folder)
+    reply = Reply().say(t(lang, "Booked: {kind} for {name}, {moment}, at {place}. Invited: {who}.",
+                          kind=kind_name, name=booking.first_name, moment=format_moment(booking.starts, lang),
+                          place=booking.place, who=role_names(list(booking.roles), lang)))
+    for warning in _warnings(booking, lang):
+        reply.say("⚠ " + warning)
+    reply.say(t(lang, "Calendar invitation: {path}", path=invitation.path))
+    proposed = booking.evaluation_on
+    if proposed is not None:
+        reply.say(t(lang, "The guide says the measures are evaluated after {n} days: shall I book the evaluation "
+                          "meeting {day} at the same time?", n=booking.evaluation_after_days,
+                    day=format_day(proposed, lang)),
+                  [Button.for_intent(t(lang, "Yes, book it"), "schedule_meeting", pupil=booking.full_name,
+                                     meeting_kind="evaluering",
+                                     date=f"{proposed.strftime('%d.%m.%Y')} kl {booking.starts:%H.%M}")])
+    return MeetingAnswer(reply, invitation)
+
+
+def _warnings(booking: Booking, lang: str) -> list[str]:
+    warnings = []
+    if booking.not_a_school_day:
+        warnings.append(t(lang, "{day} is not a school day.", day=format_day(booking.starts.date(), lang)))
+    if booking.deadline is not None:
+        warnings.append(t(lang, "The guide's deadline for this meeting is {day}.",
+                          day=format_day(booking.deadline, lang)))
+    if booking.clash is not None:
+        warnings.append(t(lang, "You already have a meeting at {time}.", time=format_moment(booking.clash, lang)))
+    return warnings

@@ -6,12 +6,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from naervaer.access import Grant, Permission, audit
+from naervaer.access import Grant, Permission, audit_read
 from naervaer.case_status import PupilStatus, pupil_status
 from naervaer.conversations.context import Asker
 from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import N_, format_day, t, tn
-from naervaer.models import AuditAction
 from naervaer.charts import HISTORY, ChartRequest
 from naervaer.flags import pupil_events
 from naervaer.replies import Message, Reply
@@ -98,7 +97,7 @@ def answer(session: Session, asker: Asker, pupil_name: str | None) -> StatusAnsw
         return StatusAnswer(found)
     pupil = found.pupil
     status = pupil_status(session, found.grant, asker.today)
-    audit(session, found.viewer, pupil, AuditAction.READ, "pupil_status")
+    audit_read(session, found.grant, "pupil_status")
     reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang))
     return StatusAnswer(reply, chart_request(session, found.grant, status, asker.lang))
 

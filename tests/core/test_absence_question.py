@@ -1,13 +1,16 @@
 """A linked person asks how much absence a pupil has; the answer comes from the store."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from naervaer.absence import AbsenceKind
+from naervaer.absence_summary import AbsenceSummary
+from naervaer.access import Permission
 from naervaer.conversations import absence_question
 from naervaer.conversations.context import Asker
+from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.db import session_scope
 from naervaer.models import AbsenceRecord, AuditEntry, Channel, Person, Pupil
 from tests.helpers import TODAY
@@ -72,3 +75,21 @@ def test_every_answer_about_a_pupil_is_audited(demo_engine):
 def test_no_absence_is_said_plainly(demo_engine):
     text = ask(demo_engine, "demo-parent", "Ida", today=TODAY - timedelta(days=200)).text
     assert text == "Ida har ikke registrert fravær siden 1. august."
+
+
+def test_the_count_says_what_the_grant_let_it_see_and_is_worded_apart(demo_engine):
+    with session_scope(demo_engine) as session:
+        asker = Asker("demo-parent", "nb", TODAY)
+        found = find_pupil(session, asker, "Ida", Permission.VIEW_ABSENCE, "ask_absence")
+        count = absence_question.absence_count(session, found, TODAY)
+    assert (count.first_name, count.subjects_only) == ("Ida", False)
+    assert (count.summary.days, count.summary.hours, count.summary.late) == (4, 3, 2)
+    assert absence_question.render(count, "en").text == \
+        "Since 1 August, Ida has been absent 4 whole days, 3 lessons and late 2 times."
+
+
+def test_a_subject_teacher_hears_of_hours_in_their_subjects_only():
+    summary = AbsenceSummary(since=date(2026, 8, 1), until=TODAY, days=0, hours=3.5, late=0, left_early=0)
+    count = absence_question.AbsenceCount("Ida", summary, subjects_only=True)
+    assert absence_question.render(count, "nb").text == \
+        "Siden 1. august har Ida hatt 3,5 skoletimer fravær i fagene dine."
