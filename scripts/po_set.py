@@ -39,7 +39,7 @@ def main(path: str) -> int:
             elif not (message.string[0] if isinstance(message.string, tuple) else message.string):
                 missing.add(key)
         with po.open("wb") as fh:
-            write_po(fh, catalog, width=100, omit_header=False)
+            write_po(fh, catalog, width=120, omit_header=False)
     for key in sorted(missing):
         print(f"untranslated: {key!r}")
     return 0

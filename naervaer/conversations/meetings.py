@@ -7,6 +7,7 @@ evaluation meeting at the guide's interval.
 `MeetingAnswer.full_reply` once the booking is committed."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -25,8 +26,10 @@ from naervaer.guides.schema import DoneKind, Guide
 from naervaer.i18n import N_, format_day, format_moment, t
 from naervaer.invitations import Invitation, invitation_folder
 from naervaer.meeting_store import MEETING_MINUTES, Invitee, MeetingKind, book_meeting, clashing_meeting_start
-from naervaer.replies import Button, Reply
+from naervaer.replies import Button, Message, Reply
 from naervaer.school_calendars import calendar_for
+
+log = logging.getLogger(__name__)
 
 KIND_NAMES = {
     MeetingKind.SAMTALE: N_("conversation with pupil and home"), MeetingKind.NAERVAERSMOTE: N_("attendance meeting"),
@@ -90,6 +93,9 @@ class MeetingAnswer:
 
     reply: Reply
     invitation: Invitation | None = None
+    # Said instead of the invitation's line when its file cannot be written: the meeting is booked
+    # all the same, and a person told "something went wrong" would book it again.
+    not_written: str = ""
 
     @property
     def text(self) -> str:
@@ -97,8 +103,16 @@ class MeetingAnswer:
 
     def full_reply(self) -> Reply:
         """The reply, with its invitation file written; call it once the session has committed."""
-        if self.invitation is not None:
+        if self.invitation is None:
+            return self.reply
+        try:
             self.invitation.write()
+        except OSError as error:
+            log.warning("meeting %s booked, invitation not written: %s", self.invitation.meeting_id,
+                        type(error).__name__)
+            path = str(self.invitation.path)
+            messages = [m if path not in m.text else Message(text=self.not_written) for m in self.reply.messages]
+            return Reply(messages=messages, slots=dict(self.reply.slots))
         return self.reply
 
 
@@ -226,7 +240,8 @@ def render(outcome: Outcome, lang: str) -> MeetingAnswer:
                   [Button.for_intent(t(lang, "Yes, book it"), "schedule_meeting", pupil=booking.full_name,
                                      meeting_kind="evaluering",
                                      date=f"{proposed.strftime('%d.%m.%Y')} kl {booking.starts:%H.%M}")])
-    return MeetingAnswer(reply, invitation)
+    return MeetingAnswer(reply, invitation, t(lang, "The meeting is booked, but I could not write its calendar "
+                                                     "invitation. Please add it to the calendars by hand."))
 
 
 def _warnings(booking: Booking, lang: str) -> list[str]:

@@ -98,6 +98,16 @@ def test_the_invitation_is_written_when_the_reply_is_completed_and_names_the_pup
     assert "DTSTART:20261124T090000Z" in ics and "DTEND:20261124T094500Z" in ics
 
 
+def test_a_booked_meeting_whose_invitation_cannot_be_written_is_still_booked_and_said_so(demo_engine, var_dir):
+    (var_dir / "invitations").write_text("a file where the folder should be", encoding="utf-8")
+    answer = book(demo_engine, "demo-teacher", "Ida Hansen", "nærværsmøte", "neste tirsdag kl 10")
+    reply = answer.full_reply()
+    assert meeting_count(demo_engine) == 1
+    assert "Kalenderinvitasjon" not in reply.text
+    assert "Møtet er satt opp, men jeg fikk ikke laget kalenderinvitasjonen" in reply.text
+    assert reply.text.startswith("Satt opp: nærværsmøte for Ida")
+
+
 def test_warnings_for_a_day_off_and_a_clash_with_the_bookers_own_meeting(demo_engine):
     saturday = book(demo_engine, "demo-teacher", "Ida Hansen", None, "lørdag kl 10")
     assert "⚠ lørdag 28. november er ikke skoledag." in saturday.text
