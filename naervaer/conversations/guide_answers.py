@@ -39,13 +39,13 @@ TOPIC_SLOT = "guide_topic"        # the unit answered last: a short follow-up ("
 # Another guide's answer is shown only when it explains the question clearly better than the bar.
 ELSEWHERE_AT = ANSWER_AT + 0.15
 
-# The acting flows a unit can offer, the roles that may start them, and the button that starts them.
+# The acting flows a unit can offer, the roles that may start them, and the button (title, intent) that starts them.
 FLOWS = {
-    "report_absence": ({"parent", "pupil"}, N_("Report absence"), "/report_absence"),
-    "book_meeting": ({"staff"}, N_("Schedule a meeting"), "/schedule_meeting"),
-    "log_contact": ({"staff"}, N_("Log a contact with the home"), "/log_contact"),
-    "pupil_status": ({"staff"}, N_("What now with a pupil?"), "/ask_pupil_status"),
-    "flagged_pupils": ({"staff"}, N_("Pupils with worrying absence"), "/list_flagged"),
+    "report_absence": ({"parent", "pupil"}, N_("Report absence"), "report_absence"),
+    "book_meeting": ({"staff"}, N_("Schedule a meeting"), "schedule_meeting"),
+    "log_contact": ({"staff"}, N_("Log a contact with the home"), "log_contact"),
+    "pupil_status": ({"staff"}, N_("What now with a pupil?"), "ask_pupil_status"),
+    "flagged_pupils": ({"staff"}, N_("Pupils with worrying absence"), "list_flagged"),
 }
 
 
@@ -214,12 +214,12 @@ def topic_buttons(lang: str, units: Iterable[Unit]) -> list[Button]:
 def _flow_buttons(lang: str, units: Iterable[Unit], role: str, offer_report: bool = False) -> list[Button]:
     buttons = []
     if offer_report:
-        _, title, payload = FLOWS["report_absence"]
-        buttons.append(Button(t(lang, title), payload))
+        _, title, intent = FLOWS["report_absence"]
+        buttons.append(Button.for_intent(t(lang, title), intent))
     for unit in units:
         if unit.flow and role in FLOWS[unit.flow][0]:
-            _, title, payload = FLOWS[unit.flow]
-            button = Button(t(lang, title), payload)
+            _, title, intent = FLOWS[unit.flow]
+            button = Button.for_intent(t(lang, title), intent)
             if button not in buttons:
                 buttons.append(button)
     return buttons
