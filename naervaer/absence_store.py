@@ -1,15 +1,21 @@
-"""Writing absence: one record per pupil, day, kind and slot, however often or concurrently it is reported."""
+"""Writing absence: one record per pupil, day, kind and slot, however often or concurrently it is reported.
+
+What the chat writes and withdraws goes through the functions that take a `Grant`: they write for the
+grant's pupil only, as its viewer, and audit it."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceKind, ReasonCategory
-from naervaer.models import AbsenceRecord, Channel
+from naervaer.access import AccessDenied, Grant, Permission, audit
+from naervaer.clock import start_of_day
+from naervaer.models import AbsenceRecord, AuditAction, Channel
 
 
 @dataclass(frozen=True)
@@ -62,3 +68,56 @@ def update_content(record: AbsenceRecord, new: NewAbsence) -> bool:
             setattr(record, name, getattr(new, name))
             changed = True
     return changed
+
+
+def record_home_report(session: Session, grant: Grant, days: Iterable[date], kind: AbsenceKind,
+                       reason: ReasonCategory) -> int:
+    """Store the home's report that the grant's pupil is away on `days`; returns how many days it
+    stored or newly explained (0: the same report was already there)."""
+    pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
+    fresh = 0
+    for day in sorted(days):
+        record, created = record_absence(session, NewAbsence(
+            pupil_id=pupil.id, on=day, kind=kind, channel=Channel.CHAT, announced_by_home=True, reason=reason,
+            registered_by_id=grant.viewer.id))
+        if created:
+            audit(session, grant.viewer, pupil, AuditAction.CREATE, "absence_record", record.id)
+        elif not record.announced_by_home or record.reason != reason:
+            # The school registered the absence first; the home's report now explains it.
+            record.announced_by_home, record.reason = True, reason
+            audit(session, grant.viewer, pupil, AuditAction.UPDATE, "absence_record", record.id)
+        else:
+            continue
+        fresh += 1
+    return fresh
+
+
+def register_school_absence(session: Session, grant: Grant, on: date) -> tuple[AbsenceRecord, bool]:
+    """Staff register the grant's pupil away the whole day `on`; returns the record and whether it is new."""
+    # The status is what separates the school's staff from the home (the home never has it).
+    pupil = grant.pupil_for(Permission.VIEW_STATUS)
+    record, created = record_absence(session, NewAbsence(
+        pupil_id=pupil.id, on=on, kind=AbsenceKind.DAY, channel=Channel.CHAT, registered_by_id=grant.viewer.id))
+    if created:
+        audit(session, grant.viewer, pupil, AuditAction.CREATE, "absence_record", record.id)
+    return record, created
+
+
+def withdrawable(session: Session, grant: Grant, made_on: date) -> list[AbsenceRecord]:
+    """What the grant's viewer may still take back: their chat reports made on `made_on` (an Oslo day)
+    for that day or later."""
+    pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
+    return list(session.scalars(select(AbsenceRecord).where(
+        AbsenceRecord.pupil_id == pupil.id, AbsenceRecord.registered_by_id == grant.viewer.id,
+        AbsenceRecord.channel == Channel.CHAT, AbsenceRecord.on >= made_on,
+        AbsenceRecord.created_at >= start_of_day(made_on)).order_by(AbsenceRecord.id)))
+
+
+def withdraw(session: Session, grant: Grant, records: list[AbsenceRecord]) -> None:
+    """Delete `records` (the grant's pupil's, from `withdrawable`), each deletion audited."""
+    pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
+    if any(record.pupil_id != pupil.id for record in records):
+        raise AccessDenied("withdraw: a record of another pupil")
+    for record in records:
+        audit(session, grant.viewer, pupil, AuditAction.DELETE, "absence_record", record.id)
+    session.execute(delete(AbsenceRecord).where(AbsenceRecord.id.in_([record.id for record in records])))

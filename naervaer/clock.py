@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -15,3 +15,8 @@ def now() -> datetime:
 def today() -> date:
     pinned = os.environ.get("NAERVAER_TODAY")
     return date.fromisoformat(pinned) if pinned else now().date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The moment `day` begins in Oslo, in UTC: stored times are UTC (SQLite keeps no zone to convert)."""
+    return datetime.combine(day, time(0), tzinfo=OSLO).astimezone(timezone.utc)

@@ -1,22 +1,29 @@
 """'Jeg ringte mora til Ida i dag, fikk ikke svar' — every contact with the home is logged:
-who, with which guardian, when, how, who took the initiative, and whether they were reached."""
+who, with which guardian, when, how, who took the initiative, and whether they were reached.
+
+Compute, then word: `decide_log` logs the contact, or says what is still to ask (which guardian,
+whether they were reached); `render_log` words it, with buttons that carry what is known so far."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from naervaer.access import Permission, audit
+from naervaer.access import Permission
 from naervaer.case_status import pupil_status
 from naervaer.clock import OSLO, now
+from naervaer.contacts import ContactMethod, GuardianRelation, record_follow_up
 from naervaer.conversations.context import Asker
-from naervaer.conversations.pupil_choice import find_pupil
-from naervaer.directory import guardians as guardians_of_pupil
+from naervaer.conversations.pupil_choice import NoPupil, choose_pupil, render_no_pupil
 from naervaer.dates import parse_days
+from naervaer.directory import guardians as guardians_of_pupil
+from naervaer.guides.schema import Localized
 from naervaer.i18n import N_, format_day, t
-from naervaer.models import AuditAction, Channel, Contact, ContactMethod, ContactPurpose, GuardianRelation, Initiator
 from naervaer.replies import Button, Reply
+
+INTENT = "log_contact"
 
 # Words for "did not get hold of them": a short list, because logging "reached" wrongly would
 # tick off a guide step that has not happened. When in doubt the teacher is asked.
@@ -47,11 +54,40 @@ def reached_from(text: str) -> bool | None:
     return None
 
 
-def log(session: Session, asker: Asker, pupil_name: str | None, text: str, *, guardian_hint: str | None = None,
-        contact_kind: str | None = None, reached: str | None = None, date_text: str | None = None) -> Reply:
-    lang = asker.lang
-    found = find_pupil(session, asker, pupil_name, Permission.LOG_CONTACT, "log_contact")
-    if isinstance(found, Reply):
+@dataclass(frozen=True)
+class AskGuardian:
+    """Which of the pupil's guardians was it?"""
+
+    pupil: str                  # full name
+    method: ContactMethod
+    guardians: tuple[str, ...]  # full names
+    reached: bool | None
+
+
+@dataclass(frozen=True)
+class AskReached:
+    """Did the teacher reach them?"""
+
+    pupil: str                  # full name
+    method: ContactMethod
+    guardian: str | None        # full name; None: no guardian is registered
+
+
+@dataclass(frozen=True)
+class Logged:
+    method: ContactMethod
+    guardian: str | None        # full name; None: the home
+    pupil: str                  # given name
+    day: date
+    reached: bool
+    next_step: Localized | None  # the guide's next step, with this contact counted
+
+
+def decide_log(session: Session, asker: Asker, pupil_name: str | None, text: str, *,
+               guardian_hint: str | None = None, contact_kind: str | None = None, reached: str | None = None,
+               date_text: str | None = None) -> AskGuardian | AskReached | Logged | NoPupil:
+    found = choose_pupil(session, asker, pupil_name, Permission.LOG_CONTACT)
+    if isinstance(found, NoPupil):
         return found
     pupil = found.pupil
     guardians = guardians_of_pupil(session, pupil)
@@ -64,44 +100,52 @@ def log(session: Session, asker: Asker, pupil_name: str | None, text: str, *, gu
     if was_reached is None:
         was_reached = reached_from(text)
     method = METHODS.get(contact_kind or "phone", ContactMethod.PHONE)
-    base = {"pupil": pupil.person.full_name, "contact_kind": method.value}
     if len(chosen) != 1 and guardians:
-        return Reply().say(t(lang, "Which guardian did you contact?"), [
-            Button(g.full_name, _payload({**base, "guardian": g.full_name, **_reached(was_reached)}))
-            for _link, g in guardians])
+        return AskGuardian(pupil.person.full_name, method, tuple(g.full_name for _link, g in guardians), was_reached)
+    guardian = chosen[0] if chosen else None
     if was_reached is None:
-        who = {"guardian": chosen[0].full_name} if chosen else {}
-        return Reply().say(t(lang, "Did you reach them?"), [
-            Button(t(lang, "Yes"), _payload({**base, **who, "reached": "yes"})),
-            Button(t(lang, "No answer"), _payload({**base, **who, "reached": "no"}))])
+        return AskReached(pupil.person.full_name, method, guardian.full_name if guardian else None)
 
     days = parse_days(date_text, asker.today) if date_text else []
     at = datetime.combine(days[0], time(12), tzinfo=OSLO) if days and days[0] != asker.today else now()
-    contact = Contact(pupil_id=pupil.id, staff_id=found.viewer.id, guardian_id=chosen[0].id if chosen else None,
-                      at=at.astimezone(timezone.utc), method=method,
-                      initiated_by=Initiator.HOME if FROM_HOME.search(text.lower()) else Initiator.SCHOOL,
-                      purpose=ContactPurpose.FOLLOW_UP, reached=was_reached, registered_by_id=found.viewer.id,
-                      channel=Channel.CHAT)
-    session.add(contact)
-    session.flush()
-    audit(session, found.viewer, pupil, AuditAction.CREATE, "contact", contact.id)
-    summary = t(lang, "Logged: {method} with {guardian} about {pupil}, {day}, {outcome}.",
-                method=t(lang, METHOD_NAMES[method]), guardian=chosen[0].full_name if chosen else t(lang, "the home"),
-                pupil=pupil.person.given_name, day=format_day(at.date(), lang),
-                outcome=t(lang, "reached") if was_reached else t(lang, "not reached"))
-    reply = Reply().say(summary)
+    record_follow_up(session, found.grant, guardian=guardian, at=at, method=method,
+                     from_home=bool(FROM_HOME.search(text.lower())), reached=was_reached)
     status = pupil_status(session, found.grant, asker.today)
-    if status.next is not None and status.next.step is not None:
-        reply.say(t(lang, "Next step: {text}", text=status.next.step.text.get(lang)))
-    if not was_reached:
+    step = status.next.step if status.next is not None else None
+    return Logged(method, guardian.full_name if guardian else None, pupil.person.given_name, at.date(), was_reached,
+                  step.text if step is not None else None)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else "yes" if value else "no"
+
+
+def render_log(outcome: AskGuardian | AskReached | Logged | NoPupil, lang: str) -> Reply:
+    if isinstance(outcome, NoPupil):
+        return render_no_pupil(lang, outcome, INTENT)
+    if isinstance(outcome, AskGuardian):
+        return Reply().say(t(lang, "Which guardian did you contact?"), [
+            Button.for_intent(name, INTENT, pupil=outcome.pupil, contact_kind=outcome.method.value, guardian=name,
+                              reached=_yes_no(outcome.reached))
+            for name in outcome.guardians])
+    if isinstance(outcome, AskReached):
+        known = {"pupil": outcome.pupil, "contact_kind": outcome.method.value, "guardian": outcome.guardian}
+        return Reply().say(t(lang, "Did you reach them?"), [
+            Button.for_intent(t(lang, "Yes"), INTENT, **known, reached="yes"),
+            Button.for_intent(t(lang, "No answer"), INTENT, **known, reached="no")])
+    summary = t(lang, "Logged: {method} with {guardian} about {pupil}, {day}, {outcome}.",
+                method=t(lang, METHOD_NAMES[outcome.method]), guardian=outcome.guardian or t(lang, "the home"),
+                pupil=outcome.pupil, day=format_day(outcome.day, lang),
+                outcome=t(lang, "reached") if outcome.reached else t(lang, "not reached"))
+    reply = Reply().say(summary)
+    if outcome.next_step is not None:
+        reply.say(t(lang, "Next step: {text}", text=outcome.next_step.get(lang)))
+    if not outcome.reached:
         reply.say(t(lang, "Try again later today; the guide expects the school to reach the home."))
     return reply
 
 
-def _reached(value: bool | None) -> dict:
-    return {} if value is None else {"reached": "yes" if value else "no"}
-
-
-def _payload(entities: dict) -> str:
-    body = ",".join(f'"{k}":"{v}"' for k, v in entities.items())
-    return f"/log_contact{{{body}}}"
+def log(session: Session, asker: Asker, pupil_name: str | None, text: str, *, guardian_hint: str | None = None,
+        contact_kind: str | None = None, reached: str | None = None, date_text: str | None = None) -> Reply:
+    return render_log(decide_log(session, asker, pupil_name, text, guardian_hint=guardian_hint,
+                                 contact_kind=contact_kind, reached=reached, date_text=date_text), asker.lang)

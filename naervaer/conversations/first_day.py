@@ -2,43 +2,34 @@
 category, a confirmation in plain words, then storage (absence announced by the home and a logged
 first-day contact) and what the school's guide expects of the home next.
 
-Each step is a function of plain values, so the dialogue layer (a Rasa form) stays thin."""
+Each step is a function of plain values, so the dialogue layer (a Rasa form) stays thin. Compute, then
+word: `decide_*` reads the store through access, the directory and the store modules and returns a small
+result; `render_*` words it; the step functions the actions call are the two together."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from naervaer import absence_store, contacts
 from naervaer.absence import AbsenceKind, ReasonCategory
-from naervaer.absence_store import NewAbsence, record_absence
-from naervaer.access import Permission, audit, grant_for, visible_pupils
+from naervaer.access import Permission, guardian_acts_for, require, visible_pupils
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
 from naervaer.dates import parse_days
+from naervaer.directory import contact_teacher, guardianships_of, school_of
 from naervaer.guides.loader import load_guide
-from naervaer.guides.schema import FirstDayKind
+from naervaer.guides.schema import FirstDayKind, FirstDayRule
 from naervaer.i18n import N_, format_day, t
-from naervaer.models import (
-    AbsenceRecord,
-    AuditAction,
-    Channel,
-    ClassGroup,
-    ClassRole,
-    ClassStaff,
-    Contact,
-    ContactMethod,
-    ContactPurpose,
-    Guardianship,
-    Initiator,
-    Person,
-    Pupil,
-    School,
-)
 from naervaer.pupil_lookup import find_pupils
 from naervaer.replies import Button, Reply
 from naervaer.school_calendars import calendar_for
+
+if TYPE_CHECKING:
+    from naervaer.models import Person, Pupil
 
 PAST_LIMIT = timedelta(days=7)     # older absence is the school's to register, not a first-day report
 FUTURE_LIMIT = timedelta(days=60)  # further ahead is a leave application, not a report
@@ -66,43 +57,91 @@ class Step:
     understood: bool = True  # False when the message held nothing this step could read
 
 
+# --- which child -------------------------------------------------------------------------------
+
+
+class Refusal(StrEnum):
+    """Why the sender may report for no child."""
+
+    UNKNOWN_SENDER = "unknown_sender"
+    ADULT_PUPIL = "adult_pupil"              # the child is 18 or over and reports themselves
+    NO_RESPONSIBILITY = "no_responsibility"  # a guardian without parental responsibility
+    NOT_REGISTERED = "not_registered"        # nobody's guardian
+
+
+@dataclass(frozen=True)
+class Child:
+    given_name: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class ChildChoice:
+    """The child the report is for, or the children to choose among, or why there is none."""
+
+    chosen: str | None = None         # the child's full name, the form's value
+    options: tuple[Child, ...] = ()
+    not_found: str | None = None      # the name asked for, when it matched none of the children
+    refused: Refusal | None = None
+
+
 def _children(session: Session, viewer: Person, today: date) -> list[Pupil]:
     return visible_pupils(session, viewer, Permission.REPORT_ABSENCE, today)
 
 
-def _why_not(session: Session, viewer: Person, lang: str, today: date) -> Reply:
-    """A guardian who may not report: without parental responsibility, or the pupil is 18."""
-    links = session.scalars(select(Guardianship).where(Guardianship.guardian_id == viewer.id)).all()
-    if any(link.parental_responsibility and link.pupil.is_adult(today) for link in links):
+def _refusal(session: Session, viewer: Person, today: date) -> Refusal:
+    """Which part of access's guardian rule a person who may report for no child misses."""
+    links = guardianships_of(session, viewer)
+    if any(link.parental_responsibility and not guardian_acts_for(link, link.pupil, today) for link in links):
+        return Refusal.ADULT_PUPIL  # parental responsibility, and still no: the child is 18
+    return Refusal.NO_RESPONSIBILITY if links else Refusal.NOT_REGISTERED
+
+
+def decide_child(session: Session, asker: Asker, name: str | None) -> ChildChoice:
+    viewer = who_is_asking(session, asker)
+    if viewer is None:
+        return ChildChoice(refused=Refusal.UNKNOWN_SENDER)
+    children = _children(session, viewer, asker.today)
+    if not children:
+        return ChildChoice(refused=_refusal(session, viewer, asker.today))
+    if len(children) == 1 and not name:
+        return ChildChoice(chosen=children[0].person.full_name)
+    lookup = find_pupils(session, viewer, Permission.REPORT_ABSENCE, name, asker.today)
+    if lookup.found is not None:
+        return ChildChoice(chosen=lookup.found.person.full_name)
+    return ChildChoice(options=tuple(Child(p.person.given_name, p.person.full_name) for p in lookup.pupils or children),
+                       not_found=name if name and not lookup.pupils else None)
+
+
+def _refusal_reply(refusal: Refusal, lang: str) -> Reply:
+    if refusal is Refusal.UNKNOWN_SENDER:
+        return unknown_sender(lang)
+    if refusal is Refusal.ADULT_PUPIL:
         return Reply().say(t(lang, "Pupils who are 18 or over report their absence themselves. "
                                    "Ask your child to tell the school, or contact the school."))
-    if links:
+    if refusal is Refusal.NO_RESPONSIBILITY:
         return Reply().say(t(lang, "Only a guardian with parental responsibility can report absence here. "
                                    "Please contact the school."))
     return Reply().say(t(lang, "You are not registered as someone who can report absence here. "
                                "Please contact the school."))
 
 
-def choose_child(session: Session, asker: Asker, name: str | None) -> Step:
-    lang = asker.lang
-    viewer = who_is_asking(session, asker)
-    if viewer is None:
-        return Step(reply=unknown_sender(lang), stop=True)
-    children = _children(session, viewer, asker.today)
-    if not children:
-        return Step(reply=_why_not(session, viewer, lang, asker.today), stop=True)
-    if len(children) == 1 and not name:
-        return Step(value=children[0].person.full_name)
-    lookup = find_pupils(session, viewer, Permission.REPORT_ABSENCE, name, asker.today)
-    if lookup.found is not None:
-        return Step(value=lookup.found.person.full_name)
-    options = lookup.pupils or children
-    if name and not lookup.pupils:
-        text = t(lang, "I can't find {name} among the children you can report for. Which child is it?", name=name)
+def render_child(choice: ChildChoice, lang: str) -> Step:
+    if choice.refused is not None:
+        return Step(reply=_refusal_reply(choice.refused, lang), stop=True)
+    if choice.chosen is not None:
+        return Step(value=choice.chosen)
+    if choice.not_found:
+        text = t(lang, "I can't find {name} among the children you can report for. Which child is it?",
+                 name=choice.not_found)
     else:
         text = t(lang, "Which child is it?")
-    return Step(reply=Reply().say(text, [Button(p.person.given_name, f'/inform{{"pupil":"{p.person.full_name}"}}')
-                                         for p in options]))
+    return Step(reply=Reply().say(text, [Button.for_intent(c.given_name, "inform", pupil=c.full_name)
+                                         for c in choice.options]))
+
+
+def choose_child(session: Session, asker: Asker, name: str | None) -> Step:
+    return render_child(decide_child(session, asker, name), asker.lang)
 
 
 def _pupil(session: Session, asker: Asker, full_name: str) -> tuple[Person, Pupil] | None:
@@ -113,38 +152,68 @@ def _pupil(session: Session, asker: Asker, full_name: str) -> tuple[Person, Pupi
     return (viewer, lookup.found) if lookup.found is not None else None
 
 
-def _school(session: Session, pupil: Pupil) -> School:
-    return session.get(School, session.get(ClassGroup, pupil.class_group_id).school_id)
+# --- which days --------------------------------------------------------------------------------
+
+
+class DaysProblem(StrEnum):
+    NO_PUPIL = "no_pupil"              # the sender may (no longer) report for the child
+    NOT_UNDERSTOOD = "not_understood"
+    TOO_LONG_AGO = "too_long_ago"
+    TOO_FAR_AHEAD = "too_far_ahead"
+    NO_SCHOOL_DAY = "no_school_day"
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    school_days: tuple[date, ...] = ()
+    skipped: tuple[date, ...] = ()     # days named that are not school days
+    problem: DaysProblem | None = None
+
+
+def decide_days(session: Session, asker: Asker, pupil_name: str, text: str) -> DayChoice:
+    found = _pupil(session, asker, pupil_name)
+    if found is None:
+        return DayChoice(problem=DaysProblem.NO_PUPIL)
+    days = parse_days(text, asker.today)
+    if not days:
+        return DayChoice(problem=DaysProblem.NOT_UNDERSTOOD)
+    if min(days) < asker.today - PAST_LIMIT:
+        return DayChoice(problem=DaysProblem.TOO_LONG_AGO)
+    if max(days) > asker.today + FUTURE_LIMIT:
+        return DayChoice(problem=DaysProblem.TOO_FAR_AHEAD)
+    calendar = calendar_for(school_of(found[1]).code, asker.today)
+    school_days = tuple(d for d in days if calendar.is_school_day(d))
+    skipped = tuple(d for d in days if d not in school_days)
+    return DayChoice(school_days, skipped, None if school_days else DaysProblem.NO_SCHOOL_DAY)
+
+
+def render_days(choice: DayChoice, lang: str) -> Step:
+    problem = choice.problem
+    if problem is DaysProblem.NO_PUPIL:
+        return Step(reply=Reply(), stop=True)
+    if problem is DaysProblem.NOT_UNDERSTOOD:
+        return Step(reply=Reply().say(t(lang, "I didn't catch which days. Write for example \"i dag\", "
+                                              "\"i morgen\" or \"fra mandag til onsdag\".")), understood=False)
+    if problem is DaysProblem.TOO_LONG_AGO:
+        return Step(reply=Reply().say(t(lang, "That is more than a week ago. Absence that far back is registered by "
+                                              "the school: please contact the contact teacher.")))
+    if problem is DaysProblem.TOO_FAR_AHEAD:
+        return Step(reply=Reply().say(t(lang, "That is more than two months ahead. For absence planned that far "
+                                              "ahead, apply for leave at the school.")))
+    if problem is DaysProblem.NO_SCHOOL_DAY:
+        return Step(reply=Reply().say(t(lang, "{days} is not a school day, so there is nothing to report. "
+                                              "Which days will the child be away?",
+                                        days=_list_days(choice.skipped, lang))))
+    reply = Reply()
+    if choice.skipped and len(choice.school_days) + len(choice.skipped) <= 7:
+        reply.say(t(lang, "{days} is not a school day, so I leave it out.", days=_list_days(choice.skipped, lang)))
+    return Step(value=[d.isoformat() for d in choice.school_days], reply=reply)
 
 
 def choose_days(session: Session, asker: Asker, pupil_name: str, text: str | None) -> Step:
-    lang = asker.lang
     if not text:
-        return Step(reply=ask_days(lang))
-    found = _pupil(session, asker, pupil_name)
-    if found is None:
-        return Step(reply=Reply(), stop=True)
-    days = parse_days(text, asker.today)
-    if not days:
-        return Step(reply=Reply().say(t(lang, "I didn't catch which days. Write for example \"i dag\", "
-                                              "\"i morgen\" or \"fra mandag til onsdag\".")), understood=False)
-    if min(days) < asker.today - PAST_LIMIT:
-        return Step(reply=Reply().say(t(lang, "That is more than a week ago. Absence that far back is registered by "
-                                              "the school: please contact the contact teacher.")))
-    if max(days) > asker.today + FUTURE_LIMIT:
-        return Step(reply=Reply().say(t(lang, "That is more than two months ahead. For absence planned that far "
-                                              "ahead, apply for leave at the school.")))
-    calendar = calendar_for(_school(session, found[1]).code, asker.today)
-    school_days = [d for d in days if calendar.is_school_day(d)]
-    if not school_days:
-        return Step(reply=Reply().say(t(lang, "{days} is not a school day, so there is nothing to report. "
-                                              "Which days will the child be away?",
-                                        days=_list_days(days, lang))))
-    reply = Reply()
-    skipped = [d for d in days if d not in school_days]
-    if skipped and len(days) <= 7:
-        reply.say(t(lang, "{days} is not a school day, so I leave it out.", days=_list_days(skipped, lang)))
-    return Step(value=[d.isoformat() for d in school_days], reply=reply)
+        return Step(reply=ask_days(asker.lang))
+    return render_days(decide_days(session, asker, pupil_name, text), asker.lang)
 
 
 def reason_in(text: str) -> str | None:
@@ -157,25 +226,28 @@ def reason_in(text: str) -> str | None:
     return None
 
 
+# --- the questions and the confirmation (words only) -------------------------------------------
+
+
 def ask_days(lang: str) -> Reply:
     return Reply().say(t(lang, "Which days? For example \"i dag\", \"i morgen\" or \"fra mandag til onsdag\"."),
-                       [Button(t(lang, "Today"), '/inform{"date":"i dag"}'),
-                        Button(t(lang, "Tomorrow"), '/inform{"date":"i morgen"}')])
+                       [Button.for_intent(t(lang, "Today"), "inform", date="i dag"),
+                        Button.for_intent(t(lang, "Tomorrow"), "inform", date="i morgen")])
 
 
 def ask_scope(lang: str) -> Reply:
     return Reply().say(t(lang, "The whole day, or part of it?"),
-                       [Button(t(lang, label).capitalize(), f'/inform{{"absence_scope":"{key}"}}')
+                       [Button.for_intent(t(lang, label).capitalize(), "inform", absence_scope=key)
                         for key, (_kind, label) in SCOPES.items()])
 
 
 def ask_reason(lang: str) -> Reply:
     return Reply().say(t(lang, "What is the reason? Choose one; please don't write details about health here."),
-                       [Button(t(lang, label).capitalize(), f'/inform{{"reason":"{reason.value}"}}')
+                       [Button.for_intent(t(lang, label).capitalize(), "inform", reason=reason.value)
                         for reason, label in REASONS.items()])
 
 
-def _list_days(days: list[date], lang: str) -> str:
+def _list_days(days: tuple[date, ...] | list[date], lang: str) -> str:
     names = [format_day(d, lang) for d in sorted(days)]
     if len(names) > 3:
         return t(lang, "{first} to {last}", first=names[0], last=names[-1])
@@ -188,111 +260,152 @@ def summary(asker: Asker, pupil_name: str, days: list[str], scope: str, reason: 
     text = t(lang, "{name} is away {days}, {scope}, reason: {reason}. Is that right?", name=first,
              days=_list_days([date.fromisoformat(d) for d in days], lang), scope=t(lang, SCOPES[scope][1]),
              reason=t(lang, REASONS[ReasonCategory(reason)]))
-    return Reply().say(text, [Button(t(lang, "Yes, send"), "/affirm"), Button(t(lang, "No"), "/deny")])
-
-
-def store(session: Session, asker: Asker, pupil_name: str, days: list[str], scope: str, reason: str) -> Reply:
-    """Store a confirmed report; the same report twice stores nothing new."""
-    lang = asker.lang
-    found = _pupil(session, asker, pupil_name)
-    if found is None:  # access is checked again at the moment of writing, never trusted from slots
-        return Reply().say(t(lang, "I couldn't store the report: you can't report absence for this pupil."))
-    viewer, pupil = found
-    kind = SCOPES[scope][0]
-    created = changed = 0
-    for day in sorted(date.fromisoformat(d) for d in days):
-        record, new = record_absence(session, NewAbsence(
-            pupil_id=pupil.id, on=day, kind=kind, channel=Channel.CHAT, announced_by_home=True,
-            reason=ReasonCategory(reason), registered_by_id=viewer.id))
-        if new:
-            created += 1
-            audit(session, viewer, pupil, AuditAction.CREATE, "absence_record", record.id)
-        elif not record.announced_by_home or record.reason != ReasonCategory(reason):
-            # The school registered the absence first; the home's report now explains it.
-            record.announced_by_home, record.reason = True, ReasonCategory(reason)
-            changed += 1
-            audit(session, viewer, pupil, AuditAction.UPDATE, "absence_record", record.id)
-    name = pupil.person.given_name
-    if not created and not changed:
-        return Reply().say(t(lang, "That is already reported for {name}; nothing new was stored.", name=name))
-    session.add(Contact(pupil_id=pupil.id, guardian_id=None if viewer.id == pupil.person_id else viewer.id,
-                        at=datetime.now(timezone.utc), method=ContactMethod.MESSAGE, initiated_by=Initiator.HOME,
-                        purpose=ContactPurpose.FIRST_DAY, reached=True, registered_by_id=viewer.id,
-                        channel=Channel.CHAT))
-    reply = Reply().say(t(lang, "Thank you, the school now knows that {name} is away {days}.", name=name,
-                          days=_list_days([date.fromisoformat(d) for d in days], lang)))
-    _expectations(session, pupil, len(days), asker, reply)
-    return reply
-
-
-def _contact_teacher(session: Session, pupil: Pupil) -> Person | None:
-    return session.scalars(select(Person).join(ClassStaff, ClassStaff.person_id == Person.id).where(
-        ClassStaff.class_group_id == pupil.class_group_id, ClassStaff.role == ClassRole.CONTACT_TEACHER)).first()
-
-
-def _expectations(session: Session, pupil: Pupil, n_days: int, asker: Asker, reply: Reply) -> None:
-    """What the school's guide expects of the home next, for a report of `n_days` school days."""
-    lang = asker.lang
-    school = _school(session, pupil)
-    guide = load_guide(school.guide_key)
-    teacher = _contact_teacher(session, pupil)
-    for rule in guide.first_day:
-        if rule.kind is FirstDayKind.PHONE_REQUIRED:
-            note = rule.text.get(lang)
-            if rule.days is not None and n_days > rule.days:
-                note = t(lang, "This report covers more than {n} days, so: {rule}", n=rule.days, rule=note)
-            reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=note, guide=guide.title,
-                        section=rule.source.section))
-    if teacher is not None and teacher.phone:
-        reply.say(t(lang, "The contact teacher is {teacher}, phone {phone}.", teacher=teacher.full_name,
-                    phone=teacher.phone))
-
-
-def withdraw(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    """Withdraw today's reports from this person (made today, for today or later)."""
-    lang = asker.lang
-    viewer = who_is_asking(session, asker)
-    if viewer is None:
-        return unknown_sender(lang)
-    start = datetime.combine(asker.today, datetime.min.time(), tzinfo=timezone.utc) - timedelta(hours=2)
-    records = session.scalars(select(AbsenceRecord).where(
-        AbsenceRecord.registered_by_id == viewer.id, AbsenceRecord.channel == Channel.CHAT,
-        AbsenceRecord.on >= asker.today, AbsenceRecord.created_at >= start)).all()
-    if pupil_name:
-        lookup = find_pupils(session, viewer, Permission.REPORT_ABSENCE, pupil_name, asker.today)
-        ids = {p.id for p in lookup.pupils}
-        records = [r for r in records if r.pupil_id in ids]
-    # Only what the viewer may still report for (e.g. not after losing parental responsibility).
-    records = [r for r in records
-               if grant_for(session, viewer, session.get(Pupil, r.pupil_id), asker.today).allows(Permission.REPORT_ABSENCE)]
-    if not records:
-        return Reply().say(t(lang, "I find no report from you today that can be withdrawn."))
-    days = sorted({r.on for r in records})
-    names = sorted({session.get(Pupil, r.pupil_id).person.given_name for r in records})
-    for record in records:
-        audit(session, viewer, session.get(Pupil, record.pupil_id), AuditAction.DELETE, "absence_record", record.id)
-    session.execute(delete(AbsenceRecord).where(AbsenceRecord.id.in_([r.id for r in records])))
-    return Reply().say(t(lang, "The report for {names} for {days} is withdrawn.", names=", ".join(names),
-                         days=_list_days(days, lang)))
-
-
-def free_text_health(session: Session, asker: Asker) -> Reply:
-    """The chat cannot take health details; point to the contact teacher instead."""
-    lang = asker.lang
-    reply = Reply().say(t(lang, "Thank you for telling me. This chat can't take details about health, so I have "
-                                "not stored what you wrote. Please talk to the contact teacher directly."))
-    viewer = who_is_asking(session, asker)
-    if viewer is not None:
-        for pupil in _children(session, viewer, asker.today)[:2]:
-            teacher = _contact_teacher(session, pupil)
-            if teacher is not None and teacher.phone:
-                reply.say(t(lang, "{pupil}'s contact teacher is {teacher}, phone {phone}.",
-                            pupil=pupil.person.given_name, teacher=teacher.full_name, phone=teacher.phone))
-    return reply
+    return Reply().say(text, [Button.for_intent(t(lang, "Yes, send"), "affirm"),
+                              Button.for_intent(t(lang, "No"), "deny")])
 
 
 def not_sent(lang: str) -> Reply:
     return Reply().say(t(lang, "OK, nothing was sent to the school. You can start again whenever you like."))
+
+
+# --- storing, and what the guide expects next ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactTeacher:
+    pupil: str  # the child's given name
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class PhoneRule:
+    """A rule of the guide that the home must phone, and whether this report is longer than its days."""
+
+    rule: FirstDayRule
+    longer_than_its_days: bool
+
+
+@dataclass(frozen=True)
+class Expectations:
+    guide_title: str
+    phone_rules: tuple[PhoneRule, ...]
+    teacher: ContactTeacher | None  # only a teacher with a phone number is named
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a confirmed report did."""
+
+    allowed: bool
+    name: str = ""                       # the child's given name
+    days: tuple[date, ...] = ()
+    anything_new: bool = False           # False: the same report was there already
+    expectations: Expectations | None = None
+
+
+def _contact_teacher(session: Session, pupil: Pupil) -> ContactTeacher | None:
+    teacher = contact_teacher(session, pupil)
+    if teacher is None or not teacher.phone:
+        return None
+    return ContactTeacher(pupil.person.given_name, teacher.full_name, teacher.phone)
+
+
+def _expectations(session: Session, pupil: Pupil, n_days: int) -> Expectations:
+    """What the school's guide expects of the home next, for a report of `n_days` school days."""
+    guide = load_guide(school_of(pupil).guide_key)
+    rules = tuple(PhoneRule(rule, rule.days is not None and n_days > rule.days)
+                  for rule in guide.first_day if rule.kind is FirstDayKind.PHONE_REQUIRED)
+    return Expectations(guide.title, rules, _contact_teacher(session, pupil))
+
+
+def decide_store(session: Session, asker: Asker, pupil_name: str, days: list[str], scope: str,
+                 reason: str) -> Stored:
+    """Store a confirmed report; the same report twice stores nothing new."""
+    found = _pupil(session, asker, pupil_name)
+    if found is None:  # access is checked again at the moment of writing, never trusted from slots
+        return Stored(allowed=False)
+    viewer, pupil = found
+    grant = require(session, viewer, Permission.REPORT_ABSENCE, pupil, asker.today)
+    reported = tuple(sorted(date.fromisoformat(d) for d in days))
+    fresh = absence_store.record_home_report(session, grant, reported, SCOPES[scope][0], ReasonCategory(reason))
+    if not fresh:
+        return Stored(True, pupil.person.given_name, reported)
+    contacts.record_first_day_contact(session, grant)
+    return Stored(True, pupil.person.given_name, reported, True, _expectations(session, pupil, len(reported)))
+
+
+def _say_expectations(expectations: Expectations, lang: str, reply: Reply) -> None:
+    for phone in expectations.phone_rules:
+        rule = phone.rule
+        note = rule.text.get(lang)
+        if phone.longer_than_its_days:
+            note = t(lang, "This report covers more than {n} days, so: {rule}", n=rule.days, rule=note)
+        reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=note, guide=expectations.guide_title,
+                    section=rule.source.section))
+    if expectations.teacher is not None:
+        reply.say(t(lang, "The contact teacher is {teacher}, phone {phone}.", teacher=expectations.teacher.name,
+                    phone=expectations.teacher.phone))
+
+
+def render_store(stored: Stored, lang: str) -> Reply:
+    if not stored.allowed:
+        return Reply().say(t(lang, "I couldn't store the report: you can't report absence for this pupil."))
+    if not stored.anything_new:
+        return Reply().say(t(lang, "That is already reported for {name}; nothing new was stored.", name=stored.name))
+    reply = Reply().say(t(lang, "Thank you, the school now knows that {name} is away {days}.", name=stored.name,
+                          days=_list_days(stored.days, lang)))
+    _say_expectations(stored.expectations, lang, reply)
+    return reply
+
+
+def store(session: Session, asker: Asker, pupil_name: str, days: list[str], scope: str, reason: str) -> Reply:
+    return render_store(decide_store(session, asker, pupil_name, days, scope, reason), asker.lang)
+
+
+# --- withdrawing and changing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    names: tuple[str, ...] = ()  # the children's given names, sorted
+    days: tuple[date, ...] = ()  # sorted
+    unknown_sender: bool = False
+
+
+def decide_withdraw(session: Session, asker: Asker, pupil_name: str | None) -> Withdrawn:
+    """Withdraw today's reports from this person (made today, for today or later)."""
+    viewer = who_is_asking(session, asker)
+    if viewer is None:
+        return Withdrawn(unknown_sender=True)
+    # Only for children the viewer may still report for (e.g. not after losing parental responsibility).
+    if pupil_name:
+        children = find_pupils(session, viewer, Permission.REPORT_ABSENCE, pupil_name, asker.today).pupils
+    else:
+        children = _children(session, viewer, asker.today)
+    names: set[str] = set()
+    days: set[date] = set()
+    for pupil in children:
+        grant = require(session, viewer, Permission.REPORT_ABSENCE, pupil, asker.today)
+        records = absence_store.withdrawable(session, grant, asker.today)
+        if records:
+            names.add(pupil.person.given_name)
+            days.update(record.on for record in records)
+            absence_store.withdraw(session, grant, records)
+    return Withdrawn(tuple(sorted(names)), tuple(sorted(days)))
+
+
+def render_withdrawn(withdrawn: Withdrawn, lang: str) -> Reply:
+    if withdrawn.unknown_sender:
+        return unknown_sender(lang)
+    if not withdrawn.days:
+        return Reply().say(t(lang, "I find no report from you today that can be withdrawn."))
+    return Reply().say(t(lang, "The report for {names} for {days} is withdrawn.", names=", ".join(withdrawn.names),
+                         days=_list_days(withdrawn.days, lang)))
+
+
+def withdraw(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+    return render_withdrawn(decide_withdraw(session, asker, pupil_name), asker.lang)
 
 
 def change(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
@@ -300,3 +413,29 @@ def change(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
     reply = withdraw(session, asker, pupil_name)
     reply.say(t(asker.lang, "Tell me the new report, for example \"Ida er syk i dag og i morgen\"."))
     return reply
+
+
+# --- health details ------------------------------------------------------------------------------
+
+
+def contact_teachers(session: Session, asker: Asker) -> tuple[ContactTeacher, ...]:
+    """The contact teachers (with a phone) of the first two children the sender may report for."""
+    viewer = who_is_asking(session, asker)
+    if viewer is None:
+        return ()
+    teachers = (_contact_teacher(session, pupil) for pupil in _children(session, viewer, asker.today)[:2])
+    return tuple(teacher for teacher in teachers if teacher is not None)
+
+
+def render_health(teachers: tuple[ContactTeacher, ...], lang: str) -> Reply:
+    """The chat cannot take health details; point to the contact teacher instead."""
+    reply = Reply().say(t(lang, "Thank you for telling me. This chat can't take details about health, so I have "
+                                "not stored what you wrote. Please talk to the contact teacher directly."))
+    for teacher in teachers:
+        reply.say(t(lang, "{pupil}'s contact teacher is {teacher}, phone {phone}.", pupil=teacher.pupil,
+                    teacher=teacher.name, phone=teacher.phone))
+    return reply
+
+
+def free_text_health(session: Session, asker: Asker) -> Reply:
+    return render_health(contact_teachers(session, asker), asker.lang)

@@ -1,69 +1,97 @@
 """'Ida er ikke her i dag' — a teacher registers a pupil absent today; the reply says whether the
-home has reported, and if not, what the guide asks of the school today."""
+home has reported, and if not, what the guide asks of the school today.
+
+Compute, then word: `decide_registration` registers and returns a `Registration` (or why no pupil was
+found), `render_registration` words it."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from naervaer.absence import AbsenceKind
-from naervaer.absence_store import NewAbsence, record_absence
-from naervaer.access import Permission, audit
-from naervaer.clock import OSLO
+from naervaer.absence import ReasonCategory
+from naervaer.absence_store import register_school_absence
+from naervaer.access import Permission
+from naervaer.contacts import home_reported_first_day
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day import REASONS
-from naervaer.conversations.pupil_choice import Found, find_pupil
+from naervaer.conversations.pupil_choice import Found, NoPupil, choose_pupil, render_no_pupil
 from naervaer.directory import guardians
-from naervaer.guides.schema import FirstDayKind
+from naervaer.guides.schema import FirstDayKind, FirstDayRule
 from naervaer.i18n import t
-from naervaer.models import AuditAction, Channel, Contact, ContactPurpose, Initiator
 from naervaer.replies import Button, Reply
 
-
-def home_reported_today(session: Session, pupil_id: int, asker: Asker) -> bool:
-    start = datetime.combine(asker.today, time(0), tzinfo=OSLO).astimezone(timezone.utc)
-    return session.scalar(select(Contact.id).where(
-        Contact.pupil_id == pupil_id, Contact.initiated_by == Initiator.HOME, Contact.at >= start,
-        Contact.purpose == ContactPurpose.FIRST_DAY).limit(1)) is not None
+INTENT = "register_absent"
 
 
-def register(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    lang = asker.lang
+@dataclass(frozen=True)
+class GuardianToCall:
+    full_name: str
+    given_name: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A pupil registered absent today, and what the school is to do when the home has not reported it."""
+
+    name: str                      # the pupil's given name
+    full_name: str
+    created: bool                  # False: the pupil was registered absent today already
+    home_reported: bool
+    reason: ReasonCategory | None
+    guide_title: str
+    school_rules: tuple[FirstDayRule, ...] = ()  # the guide's "the school contacts the home" rules
+    guardians: tuple[GuardianToCall, ...] = ()   # whom to call
+
+
+def register_today(session: Session, found: Found, on: date) -> Registration:
+    """Register the found pupil absent the whole day `on`, and see whether the home has reported it."""
+    pupil = found.pupil
+    record, created = register_school_absence(session, found.grant, on)
+    home_reported = record.announced_by_home or home_reported_first_day(session, found.grant, on)
+    if home_reported:
+        return Registration(pupil.person.given_name, pupil.person.full_name, created, True, record.reason,
+                            found.guide.title)
+    rules = tuple(rule for rule in found.guide.first_day if rule.kind is FirstDayKind.SCHOOL_CONTACTS)
+    to_call = tuple(GuardianToCall(guardian.full_name, guardian.given_name, guardian.phone)
+                    for _link, guardian in guardians(session, pupil))
+    return Registration(pupil.person.given_name, pupil.person.full_name, created, False, record.reason,
+                        found.guide.title, rules, to_call)
+
+
+def decide_registration(session: Session, asker: Asker, pupil_name: str | None) -> Registration | NoPupil:
     # Staff only: the status permission is what separates school staff from the home.
-    found = find_pupil(session, asker, pupil_name, Permission.VIEW_STATUS, "register_absent")
-    if isinstance(found, Reply):
-        return found
-    pupil, name = found.pupil, found.pupil.person.given_name
-    record, created = record_absence(session, NewAbsence(
-        pupil_id=pupil.id, on=asker.today, kind=AbsenceKind.DAY, channel=Channel.CHAT,
-        registered_by_id=found.viewer.id))
-    if created:
-        audit(session, found.viewer, pupil, AuditAction.CREATE, "absence_record", record.id)
-    if record.announced_by_home or home_reported_today(session, pupil.id, asker):
-        reason = t(lang, REASONS[record.reason]) if record.reason else t(lang, "no reason given")
+    found = choose_pupil(session, asker, pupil_name, Permission.VIEW_STATUS)
+    return found if isinstance(found, NoPupil) else register_today(session, found, asker.today)
+
+
+def render_registration(registration: Registration | NoPupil, lang: str) -> Reply:
+    if isinstance(registration, NoPupil):
+        return render_no_pupil(lang, registration, INTENT)
+    name = registration.name
+    if registration.home_reported:
+        reason = t(lang, REASONS[registration.reason]) if registration.reason else t(lang, "no reason given")
         return Reply().say(t(lang, "{name} is registered absent today. The home has reported it (reason: {reason}).",
                              name=name, reason=reason))
-    return _not_reported(session, found, asker, created)
-
-
-def _not_reported(session: Session, found: Found, asker: Asker, created: bool) -> Reply:
-    lang = asker.lang
-    pupil, name = found.pupil, found.pupil.person.given_name
-    first = t(lang, "{name} is registered absent today.", name=name) if created else \
+    first = t(lang, "{name} is registered absent today.", name=name) if registration.created else \
         t(lang, "{name} was already registered absent today.", name=name)
     reply = Reply().say(first + " " + t(lang, "The home has not reported the absence."))
-    for rule in found.guide.first_day:
-        if rule.kind is FirstDayKind.SCHOOL_CONTACTS:
-            reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=rule.text.get(lang), guide=found.guide.title,
-                        section=rule.source.section))
+    for rule in registration.school_rules:
+        reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=rule.text.get(lang), guide=registration.guide_title,
+                    section=rule.source.section))
     buttons = []
-    for link, guardian in guardians(session, pupil):
+    for guardian in registration.guardians:
         if guardian.phone:
             reply.say(f"{guardian.full_name}: {guardian.phone}")
-        payload = (f'/log_contact{{"pupil":"{pupil.person.full_name}","guardian":"{guardian.full_name}",'
-                   f'"contact_kind":"phone"}}')
-        buttons.append(Button(t(lang, "Log a call to {name}", name=guardian.given_name), payload))
+        buttons.append(Button.for_intent(t(lang, "Log a call to {name}", name=guardian.given_name), "log_contact",
+                                         pupil=registration.full_name, guardian=guardian.full_name,
+                                         contact_kind="phone"))
     if buttons:
         reply.say(t(lang, "When you have called, log it:"), buttons)
     return reply
+
+
+def register(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
+    return render_registration(decide_registration(session, asker, pupil_name), asker.lang)

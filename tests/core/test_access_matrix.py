@@ -192,18 +192,26 @@ READERS = {
     "pupil_status": P.VIEW_STATUS,
     "pupil_events": P.VIEW_ABSENCE,
     "absence_summary": P.VIEW_HOUR_ABSENCE,
+    "withdrawable": P.REPORT_ABSENCE,
+    "home_reported_first_day": P.VIEW_STATUS,
 }
 
 
 def _read(session, reader: str, grant):
+    from naervaer.absence_store import withdrawable
     from naervaer.absence_summary import summarise
     from naervaer.case_status import pupil_status
+    from naervaer.contacts import home_reported_first_day
     from naervaer.flags import pupil_events
 
     if reader == "pupil_status":
         return pupil_status(session, grant, TODAY)
     if reader == "pupil_events":
         return pupil_events(session, grant, date(2026, 8, 1), TODAY)
+    if reader == "withdrawable":
+        return withdrawable(session, grant, TODAY)
+    if reader == "home_reported_first_day":
+        return home_reported_first_day(session, grant, TODAY)
     return summarise(session, grant, TODAY)
 
 
