@@ -88,6 +88,12 @@ def guardian_acts_for(guardianship: Guardianship | None, pupil: Pupil, on: date)
     return guardianship is not None and guardianship.parental_responsibility and not pupil.is_adult(on)
 
 
+def guardian_may_know_school(guardianship: Guardianship, pupil: Pupil) -> bool:
+    """A guardian without parental responsibility is not told where a pupil with a confidential
+    address goes to school (the school is the one place such a child can be found)."""
+    return guardianship.parental_responsibility or not pupil.person.confidential_address
+
+
 def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant:
     """Everything `viewer` may do about `pupil` on the date `on`."""
     perms: set[Permission] = set()

@@ -6,7 +6,7 @@ The orders are defined once here:
 - a class's contact teachers in the order they were assigned (the first is "the" contact teacher);
 - guardians by person id (the school system's order of registration);
 - a person's schools: where they work, then their children's schools, then their own school as a
-  pupil, each by school id.
+  pupil, each by school id (a child's school only where `access.guardian_may_know_school`).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import SchoolLevel
+from naervaer.access import guardian_may_know_school
 from naervaer.models import ClassGroup, ClassRole, ClassStaff, Guardianship, Person, Pupil, School, StaffMembership
 
 
@@ -92,7 +93,7 @@ def school_ties(session: Session, person: Person) -> list[SchoolTie]:
     for school in session.scalars(select(School).join(StaffMembership, StaffMembership.school_id == School.id)
                                   .where(StaffMembership.person_id == person.id).order_by(School.id)):
         add(school, "staff", {c.level for c in school.classes})
-    children = sorted((g.pupil for g in guardianships_of(session, person)),
+    children = sorted((g.pupil for g in guardianships_of(session, person) if guardian_may_know_school(g, g.pupil)),
                       key=lambda p: (p.class_group.school_id, p.id))
     for child in children:
         add(child.class_group.school, "parent", {child.class_group.level})

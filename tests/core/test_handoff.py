@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from naervaer.conversations import handoff
+from naervaer.conversations import guide_answers, handoff
 from naervaer.conversations.context import Asker
 from naervaer.db import session_scope
 from naervaer.identity import link_sender, person_for_sender
@@ -33,6 +33,21 @@ def test_a_father_without_parental_responsibility_gets_the_school_only(demo_engi
     with session_scope(demo_engine) as session:
         contacts = handoff.decide_contacts(session, asker("demo-parent-noresp"))
     assert contacts == handoff.Contacts((), (JEVNAKER,))
+
+
+def test_a_father_without_parental_responsibility_is_not_told_the_school_of_a_child_with_a_confidential_address(
+        demo_engine):
+    with session_scope(demo_engine) as session:
+        pupil_named(session, "Ida", "Hansen").person.confidential_address = True
+    with session_scope(demo_engine) as session:
+        assert handoff.decide_contacts(session, asker("demo-parent-noresp")) == handoff.Contacts((), ())
+        # The mother, who has parental responsibility, still gets the school and the teacher.
+        assert handoff.decide_contacts(session, asker("demo-parent")).schools == (JEVNAKER,)
+        text = handoff.contact(session, asker("demo-parent-noresp")).text
+        # Nor, through the guide it would answer from, the municipality: he picks one like a visitor.
+        father = person_for_sender(session, "demo-parent-noresp")
+        assert guide_answers.guide_for(session, father, None).guide is None
+    assert "Jevnaker" not in text and "contact your school" in text.lower()
 
 
 def test_a_guardian_of_an_adult_pupil_gets_the_school_not_the_teacher(demo_engine):
