@@ -94,8 +94,10 @@ def record_home_report(session: Session, grant: Grant, days: Iterable[date], kin
 
 def register_school_absence(session: Session, grant: Grant, on: date) -> tuple[AbsenceRecord, bool]:
     """Staff register the grant's pupil away the whole day `on`; returns the record and whether it is new."""
-    # The status is what separates the school's staff from the home (the home never has it).
-    pupil = grant.pupil_for(Permission.VIEW_STATUS)
+    # The status is what separates the school's staff from the home (the home never has it); registering
+    # is reporting absence, which the resource team may not (docs/store.md).
+    grant.pupil_for(Permission.VIEW_STATUS)
+    pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
     record, created = record_absence(session, NewAbsence(
         pupil_id=pupil.id, on=on, kind=AbsenceKind.DAY, channel=Channel.CHAT, registered_by_id=grant.viewer.id))
     if created:

@@ -16,7 +16,7 @@ from naervaer.access import Permission
 from naervaer.contacts import home_reported_first_day
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day import REASONS
-from naervaer.conversations.pupil_choice import Found, NoPupil, choose_pupil, render_no_pupil
+from naervaer.conversations.pupil_choice import Found, Missing, NoPupil, choose_pupil, render_no_pupil
 from naervaer.directory import guardians
 from naervaer.guides.schema import FirstDayKind, FirstDayRule
 from naervaer.i18n import t
@@ -64,7 +64,11 @@ def register_today(session: Session, found: Found, on: date) -> Registration:
 def decide_registration(session: Session, asker: Asker, pupil_name: str | None) -> Registration | NoPupil:
     # Staff only: the status permission is what separates school staff from the home.
     found = choose_pupil(session, asker, pupil_name, Permission.VIEW_STATUS)
-    return found if isinstance(found, NoPupil) else register_today(session, found, asker.today)
+    if isinstance(found, NoPupil):
+        return found
+    if not found.grant.allows(Permission.REPORT_ABSENCE):  # the resource team sees the status, registers nothing
+        return NoPupil(Missing.PUPILS)
+    return register_today(session, found, asker.today)
 
 
 def render_registration(registration: Registration | NoPupil, lang: str) -> Reply:

@@ -275,3 +275,52 @@ def test_flags_are_read_only_within_the_scope_and_the_system_scope_is_audited(wo
     with session_scope(engine) as s:
         entry = s.scalars(select(AuditEntry)).one()
         assert (entry.actor_id, entry.action, entry.what) == (None, AuditAction.READ, "system:test")
+
+
+# --- the writers too: nothing is written about a pupil without the grant's permission ----------
+
+WRITERS = {
+    # writer, the permissions it needs, the table it writes to
+    "home_report": ({P.REPORT_ABSENCE}, "absence_records"),
+    "school_registration": ({P.VIEW_STATUS, P.REPORT_ABSENCE}, "absence_records"),
+    "follow_up_contact": ({P.LOG_CONTACT}, "contacts"),
+    "meeting": ({P.SCHEDULE_MEETING}, "meetings"),
+}
+
+
+def _write(session, writer: str, grant) -> None:
+    from datetime import datetime, timezone
+
+    from naervaer.absence import AbsenceKind, ReasonCategory
+    from naervaer.absence_store import record_home_report, register_school_absence
+    from naervaer.contacts import ContactMethod, record_follow_up
+    from naervaer.meeting_store import Invitee, MeetingKind, book_meeting
+
+    if writer == "home_report":
+        record_home_report(session, grant, [TODAY], AbsenceKind.DAY, ReasonCategory.SICK)
+    elif writer == "school_registration":
+        register_school_absence(session, grant, TODAY)
+    elif writer == "follow_up_contact":
+        record_follow_up(session, grant, guardian=None, at=datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
+                         method=ContactMethod.PHONE, from_home=False, reached=True)
+    else:
+        book_meeting(session, grant, MeetingKind.SAMTALE, datetime(2026, 11, 24, 9, tzinfo=timezone.utc), "Rom 1",
+                     [Invitee(None, "home")])
+
+
+@pytest.mark.parametrize(("viewer", "pupil", "expected"), MATRIX, ids=[f"{v}->{p}" for v, p, _ in MATRIX])
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_each_writer_of_pupil_data_follows_the_matrix(world, viewer, pupil, expected, writer):
+    from sqlalchemy import text
+
+    engine, ids = world
+    needs, table = WRITERS[writer]
+    with session_scope(engine) as s:
+        grant = grant_for(s, s.get(Person, ids[viewer]), s.get(Pupil, ids["pupil:" + pupil]), TODAY)
+        if needs <= expected:
+            _write(s, writer, grant)
+        else:
+            with pytest.raises(AccessDenied):
+                _write(s, writer, grant)
+    with session_scope(engine) as s:
+        assert s.scalar(text(f"SELECT count(*) FROM {table}")) == (1 if needs <= expected else 0)
