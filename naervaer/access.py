@@ -88,10 +88,11 @@ def guardian_acts_for(guardianship: Guardianship | None, pupil: Pupil, on: date)
     return guardianship is not None and guardianship.parental_responsibility and not pupil.is_adult(on)
 
 
-def guardian_may_know_school(guardianship: Guardianship, pupil: Pupil) -> bool:
-    """A guardian without parental responsibility is not told where a pupil with a confidential
-    address goes to school (the school is the one place such a child can be found)."""
-    return guardianship.parental_responsibility or not pupil.person.confidential_address
+def guardian_may_know_school(guardianship: Guardianship, pupil: Pupil, on: date) -> bool:
+    """A guardian who does not act for the pupil (no parental responsibility, or the pupil is 18) is not
+    told where a pupil with a confidential address goes to school: the school is where such a pupil
+    can be found."""
+    return guardian_acts_for(guardianship, pupil, on) or not pupil.person.confidential_address
 
 
 def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant:

@@ -26,7 +26,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceKind
-from naervaer.access import Permission, Scope, audit, can
+from naervaer.access import Permission, Scope, audit, can, grant_for
 from naervaer.calendar import SchoolCalendar
 from naervaer.clock import OSLO
 from naervaer.models import (
@@ -180,7 +180,8 @@ def reminder_days(on: date, calendar: SchoolCalendar | None = None) -> list[date
 
 
 def meetings_to_remind(session: Session, scope: Scope, days: Iterable[date]) -> list[MeetingReminder]:
-    """Every (participant, planned meeting) on the given days, for participants who are people in the store."""
+    """Every (participant, planned meeting) on the given days, for participants who are people in the store
+    and may still see the pupil; each reminder is written to the audit log."""
     days = sorted(days)
     if not days:
         return []
@@ -196,11 +197,19 @@ def meetings_to_remind(session: Session, scope: Scope, days: Iterable[date]) -> 
                MeetingParticipant.person_id.is_not(None))
         .order_by(Meeting.starts_at, Meeting.id, MeetingParticipant.person_id)
     ).all()
+    sent_on = days[0] - timedelta(days=1)  # reminder_days(on) starts the day after `on`
     reminders = []
     for meeting_id, person_id, kind, starts_at, minutes, place, given, pupil_id in rows:
         local = _aware(starts_at).astimezone(OSLO)
-        if local.date() in wanted and scope.covers(pupil_id):
-            reminders.append(MeetingReminder(meeting_id, person_id, MeetingKind(kind), local, minutes, place, given))
+        if local.date() not in wanted or not scope.covers(pupil_id):
+            continue
+        # Only participants who still have a relation to the pupil (a guardian whose child has turned
+        # 18, or staff who left the school, hear nothing more about the pupil).
+        person, pupil = session.get(Person, person_id), session.get(Pupil, pupil_id)
+        if not grant_for(session, person, pupil, sent_on).permissions:
+            continue
+        reminders.append(MeetingReminder(meeting_id, person_id, MeetingKind(kind), local, minutes, place, given))
+        audit(session, person, pupil, AuditAction.READ, "meeting_reminder", meeting_id)
     return reminders
 
 

@@ -11,12 +11,14 @@ The orders are defined once here:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.absence import SchoolLevel
-from naervaer.access import guardian_may_know_school
+from naervaer.access import guardian_acts_for, guardian_may_know_school
+from naervaer.clock import today
 from naervaer.models import ClassGroup, ClassRole, ClassStaff, Guardianship, Person, Pupil, School, StaffMembership
 
 
@@ -45,13 +47,13 @@ def contact_teacher(session: Session, pupil: Pupil) -> Person | None:
     return teachers[0] if teachers else None
 
 
-def guardians(session: Session, pupil: Pupil) -> list[tuple[Guardianship, Person]]:
-    """The guardians registered with parental responsibility (whether they may still act for the pupil,
-    for example once the pupil is 18, is `access`'s decision)."""
-    return list(session.execute(
+def guardians(session: Session, pupil: Pupil, on: date) -> list[tuple[Guardianship, Person]]:
+    """The guardians who act for the pupil on `on` (`access.guardian_acts_for`: with parental
+    responsibility, and none once the pupil is 18): the home side of calls, contacts and meetings."""
+    rows = session.execute(
         select(Guardianship, Person).join(Person, Person.id == Guardianship.guardian_id)
-        .where(Guardianship.pupil_id == pupil.id, Guardianship.parental_responsibility.is_(True))
-        .order_by(Person.id)).tuples())
+        .where(Guardianship.pupil_id == pupil.id).order_by(Person.id)).tuples()
+    return [(link, person) for link, person in rows if guardian_acts_for(link, pupil, on)]
 
 
 def guardianships_of(session: Session, person: Person) -> list[Guardianship]:
@@ -80,7 +82,8 @@ def staff_with_role(session: Session, school: School, role: str) -> list[Person]
         .where(StaffMembership.school_id == school.id, StaffMembership.role == role).order_by(Person.id)))
 
 
-def school_ties(session: Session, person: Person) -> list[SchoolTie]:
+def school_ties(session: Session, person: Person, on: date | None = None) -> list[SchoolTie]:
+    on = on or today()
     roles: dict[int, set[str]] = {}
     levels: dict[int, set[SchoolLevel]] = {}
     schools: dict[int, School] = {}
@@ -93,7 +96,7 @@ def school_ties(session: Session, person: Person) -> list[SchoolTie]:
     for school in session.scalars(select(School).join(StaffMembership, StaffMembership.school_id == School.id)
                                   .where(StaffMembership.person_id == person.id).order_by(School.id)):
         add(school, "staff", {c.level for c in school.classes})
-    children = sorted((g.pupil for g in guardianships_of(session, person) if guardian_may_know_school(g, g.pupil)),
+    children = sorted((g.pupil for g in guardianships_of(session, person) if guardian_may_know_school(g, g.pupil, on)),
                       key=lambda p: (p.class_group.school_id, p.id))
     for child in children:
         add(child.class_group.school, "parent", {child.class_group.level})
@@ -103,8 +106,8 @@ def school_ties(session: Session, person: Person) -> list[SchoolTie]:
     return [SchoolTie(schools[i], frozenset(roles[i]), frozenset(levels[i])) for i in schools]
 
 
-def schools_of(session: Session, person: Person) -> list[School]:
-    return [tie.school for tie in school_ties(session, person)]
+def schools_of(session: Session, person: Person, on: date | None = None) -> list[School]:
+    return [tie.school for tie in school_ties(session, person, on)]
 
 
 def school_phone(session: Session, person: Person) -> str | None:

@@ -90,7 +90,7 @@ def decide_log(session: Session, asker: Asker, pupil_name: str | None, text: str
     if isinstance(found, NoPupil):
         return found
     pupil = found.pupil
-    guardians = guardians_of_pupil(session, pupil)
+    guardians = guardians_of_pupil(session, pupil, asker.today)
     hint = (guardian_hint or "").strip().lower()
     chosen = [g for link, g in guardians if hint and (RELATION_WORDS.get(hint) == link.relation
                                                        or hint in g.full_name.lower())]

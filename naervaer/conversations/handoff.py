@@ -55,7 +55,7 @@ def decide_contacts(session: Session, asker: Asker) -> Contacts | None:
         teacher = contact_teacher(session, child)
         if teacher is not None:
             teachers.append(TeacherContact(child.person.given_name, teacher.full_name, teacher.phone))
-    schools = tuple(SchoolContact(school.name, school.phone) for school in schools_of(session, person))
+    schools = tuple(SchoolContact(school.name, school.phone) for school in schools_of(session, person, asker.today))
     return Contacts(tuple(teachers), schools)
 
 

@@ -149,7 +149,7 @@ def decide(session: Session, found: Found, request: MeetingRequest, today: date)
     starts, kind = request.starts, request.kind
     deadline = _deadline(session, found, kind, today)
     clash = clashing_meeting_start(session, found.viewer, starts)
-    invited = invitees(session, found, kind)
+    invited = invitees(session, found, kind, today)
     meeting_id = book_meeting(session, found.grant, kind, starts, found.school.name, invited)
     return Booking(
         meeting_id=meeting_id, kind=kind, first_name=pupil.person.given_name, full_name=pupil.person.full_name,
@@ -170,7 +170,7 @@ def _deadline(session: Session, found: Found, kind: MeetingKind, today: date) ->
     return step.due[1] if isinstance(step.due, tuple) else step.due
 
 
-def invitees(session: Session, found: Found, kind: MeetingKind) -> tuple[Invitee, ...]:
+def invitees(session: Session, found: Found, kind: MeetingKind, on: date) -> tuple[Invitee, ...]:
     """The people the guide names for this kind of meeting, each once."""
     roles: list[str] = ["contact_teacher", "home"]
     for _stage, step in found.guide.followup.steps():
@@ -184,7 +184,7 @@ def invitees(session: Session, found: Found, kind: MeetingKind) -> tuple[Invitee
             teacher = contact_teacher(session, pupil)
             people.append(Invitee(teacher.id if teacher else found.viewer.id, role))
         elif role == "home":
-            people += [Invitee(g.id, "home") for _link, g in guardians(session, pupil)]
+            people += [Invitee(g.id, "home") for _link, g in guardians(session, pupil, on)]
         elif role == "pupil":
             people.append(Invitee(pupil.person_id, role))
         elif role in ("principal", "department_head"):

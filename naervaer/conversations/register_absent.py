@@ -56,7 +56,7 @@ def register_today(session: Session, found: Found, on: date) -> Registration:
                             found.guide.title)
     rules = tuple(rule for rule in found.guide.first_day if rule.kind is FirstDayKind.SCHOOL_CONTACTS)
     to_call = tuple(GuardianToCall(guardian.full_name, guardian.given_name, guardian.phone)
-                    for _link, guardian in guardians(session, pupil))
+                    for _link, guardian in guardians(session, pupil, on))
     return Registration(pupil.person.given_name, pupil.person.full_name, created, False, record.reason,
                         found.guide.title, rules, to_call)
 

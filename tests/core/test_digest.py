@@ -124,6 +124,18 @@ def _meeting(s, when: datetime, *people: Person, status=MeetingStatus.PLANNED) -
     return m
 
 
+def test_a_meeting_reminder_goes_only_to_participants_who_may_still_see_the_pupil_and_is_audited(demo_engine):
+    with session_scope(demo_engine) as s:
+        marte, kari, per = person(s, "Marte", "Lie"), person(s, "Kari", "Hansen"), person(s, "Per", "Holm")
+        # Per Holm teaches 6B, not Ida's class: listed on the meeting by mistake, he hears nothing of Ida.
+        tuesday = _meeting(s, datetime.combine(TODAY + timedelta(days=1), time(9), OSLO), marte, kari, per)
+        found = digest.meetings_to_remind(s, whole_store(s), digest.reminder_days(TODAY))
+        assert [r.person_id for r in found] == sorted([marte.id, kari.id])
+        audited = s.scalars(select(AuditEntry.actor_id).where(AuditEntry.what == "meeting_reminder",
+                                                              AuditEntry.record_id == tuesday.id)).all()
+        assert sorted(audited) == sorted([marte.id, kari.id])
+
+
 def test_meeting_reminders_the_day_before_and_over_the_weekend(demo_engine):
     with session_scope(demo_engine) as s:
         marte, kari = person(s, "Marte", "Lie"), person(s, "Kari", "Hansen")

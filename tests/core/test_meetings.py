@@ -21,8 +21,10 @@ from naervaer.models import (
     Contact,
     ContactMethod,
     ContactPurpose,
+    Guardianship,
     Initiator,
     Meeting,
+    MeetingParticipant,
     Person,
     Pupil,
 )
@@ -106,6 +108,16 @@ def test_a_booked_meeting_whose_invitation_cannot_be_written_is_still_booked_and
     assert "Kalenderinvitasjon" not in reply.text
     assert "Møtet er satt opp, men jeg fikk ikke laget kalenderinvitasjonen" in reply.text
     assert reply.text.startswith("Satt opp: nærværsmøte for Ida")
+
+
+def test_the_guardians_of_a_pupil_of_18_are_not_invited(demo_engine):
+    jonas = pupil_id(demo_engine, "Jonas", "Aune")
+    book(demo_engine, "demo-teacher-trondelag", "Jonas Aune", "samtale", "neste tirsdag kl 10")
+    with session_scope(demo_engine) as s:
+        invited = set(s.scalars(select(MeetingParticipant.person_id).join(Meeting)
+                                .where(Meeting.pupil_id == jonas)))
+        parents = set(s.scalars(select(Guardianship.guardian_id).where(Guardianship.pupil_id == jonas)))
+    assert invited and parents and not invited & parents
 
 
 def test_warnings_for_a_day_off_and_a_clash_with_the_bookers_own_meeting(demo_engine):

@@ -69,6 +69,20 @@ def test_registering_a_pupil_the_home_has_not_reported(demo_engine):
     assert len(records(demo_engine, eirik, on=TODAY)) == 1
 
 
+def test_the_guardians_of_a_pupil_of_18_are_not_offered_as_the_home(demo_engine):
+    # Parental responsibility ends at 18 (access.guardian_acts_for): no parent's phone or call button.
+    jonas = pupil_id(demo_engine, "Jonas", "Aune")
+    parents = guardians(demo_engine, jonas)
+    assert parents  # the demo registers them with parental responsibility all the same
+    reply = register(demo_engine, "Jonas", sender="demo-teacher-trondelag")
+    assert reply.messages[0].text.startswith("Jonas is registered absent today.")
+    assert not [b for m in reply.messages for b in m.buttons if "guardian" in b.payload]
+    assert all(p.full_name not in reply.text for p in parents.values())
+    logged = log(demo_engine, "Jonas", "ringte mora til Jonas, fikk svar", sender="demo-teacher-trondelag")
+    assert "Which guardian" not in logged.text
+    assert all(c.guardian_id is None for c in contacts(demo_engine, jonas))
+
+
 def test_registering_a_pupil_the_home_has_reported(demo_engine):
     with session_scope(demo_engine) as s:
         first_day.store(s, asker("demo-parent"), "Ida Hansen", [TODAY.isoformat()], "whole_day", "sick")
