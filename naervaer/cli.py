@@ -211,6 +211,7 @@ def export_absence_cmd(since: str = typer.Option(None, help="first date (default
                        school: str = typer.Option(None, help="school code"),
                        output: Path = typer.Option(None, "-o", help="file (default: standard output)")) -> None:
     """The absence reported through the chat, in the import's columns, for the school system."""
+    from naervaer.access import system_scope
     from naervaer.imports.export import export_chat_absence
 
     today = clock.today()
@@ -219,10 +220,10 @@ def export_absence_cmd(since: str = typer.Option(None, help="first date (default
     with session_scope() as session:
         if output:
             with output.open("w", encoding="utf-8", newline="") as fh:
-                n = export_chat_absence(session, fh, first, last, school)
+                n = export_chat_absence(session, system_scope(session, "export_absence"), fh, first, last, school)
             typer.echo(f"{n} records written to {output}", err=True)
         else:
-            export_chat_absence(session, sys.stdout, first, last, school)
+            export_chat_absence(session, system_scope(session, "export_absence"), sys.stdout, first, last, school)
 
 
 def _person(session, external_id: str):  # noqa: ANN001, ANN202

@@ -8,13 +8,15 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from naervaer.access import Scope
 from naervaer.models import AbsenceRecord, Channel, ClassGroup, Person, Pupil, School, Subject
 
 COLUMNS = ("pupil_id", "date", "kind", "subject", "lesson", "hours", "documented", "announced_by_home", "reason")
 
 
-def export_chat_absence(session: Session, out: TextIO, since: date, until: date, school_code: str | None = None,
-                        delimiter: str = ";") -> int:
+def export_chat_absence(session: Session, scope: Scope, out: TextIO, since: date, until: date,
+                        school_code: str | None = None, delimiter: str = ";") -> int:
+    """The chat's absence records of the pupils in `scope` (the operator's: `access.system_scope`)."""
     stmt = (
         select(AbsenceRecord, Person.external_id, Subject.code)
         .join(Pupil, Pupil.id == AbsenceRecord.pupil_id).join(Person, Person.id == Pupil.person_id)
@@ -29,6 +31,8 @@ def export_chat_absence(session: Session, out: TextIO, since: date, until: date,
     writer.writerow(COLUMNS)
     count = 0
     for record, pupil_ext, subject_code in session.execute(stmt):
+        if not scope.covers(record.pupil_id):
+            continue
         lesson = record.slot.split(":", 1)[1] if ":" in record.slot else ""
         writer.writerow([
             pupil_ext or f"naervaer-{record.pupil_id}", record.on.isoformat(), record.kind.value, subject_code or "",
