@@ -209,8 +209,6 @@ class Scope:
     """The pupils whose flags and records a reader may see together: one viewer's, or the system's."""
 
     pupil_ids: frozenset[int] | None  # None: every pupil (the system's own jobs)
-    viewer: Person | None = field(default=None, compare=False)
-    purpose: str = ""
 
     def covers(self, pupil_id: int) -> bool:
         return self.pupil_ids is None or pupil_id in self.pupil_ids
@@ -218,14 +216,14 @@ class Scope:
 
 def scope_for(session: Session, viewer: Person | None, permission: Permission, on: date) -> Scope:
     """The pupils `viewer` may do `permission` for on `on` (none for an unknown viewer)."""
-    return Scope(frozenset(p.id for p in visible_pupils(session, viewer, permission, on)), viewer, permission.value)
+    return Scope(frozenset(p.id for p in visible_pupils(session, viewer, permission, on)))
 
 
 def system_scope(session: Session, purpose: str, *, channel: Channel = Channel.OPERATOR) -> Scope:
     """Every pupil, for the morning digest, the reminders and the operator's commands; the use is
     written to the audit log with its purpose (no pupil named: the jobs audit each pupil they report)."""
     audit(session, None, None, AuditAction.READ, f"system:{purpose}", channel=channel)
-    return Scope(None, None, purpose)
+    return Scope(None)
 
 
 def audit(session: Session, actor: Person | None, pupil: Pupil | None, action: AuditAction, what: str,

@@ -17,6 +17,11 @@ def today() -> date:
     return date.fromisoformat(pinned) if pinned else now().date()
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC time: SQLite hands back naive datetimes, and all are stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def start_of_day(day: date) -> datetime:
     """The moment `day` begins in Oslo, in UTC: stored times are UTC (SQLite keeps no zone to convert)."""
     return datetime.combine(day, time(0), tzinfo=OSLO).astimezone(timezone.utc)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from naervaer.absence import AbsenceKind
 from naervaer.access import Permission, Scope, audit, can, grant_for
 from naervaer.calendar import SchoolCalendar
-from naervaer.clock import OSLO
+from naervaer.clock import OSLO, as_utc, start_of_day
 from naervaer.models import (
     AbsenceRecord,
     AuditAction,
@@ -65,9 +65,7 @@ def is_school_day(school_code: str, on: date) -> bool:
 
 def oslo_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The Norwegian calendar day ``day`` as a UTC interval [start, end)."""
-    start = datetime.combine(day, time(0), OSLO).astimezone(timezone.utc)
-    end = datetime.combine(day + timedelta(days=1), time(0), OSLO).astimezone(timezone.utc)
-    return start, end
+    return start_of_day(day), start_of_day(day + timedelta(days=1))
 
 
 # --- the morning digest ------------------------------------------------------
@@ -200,7 +198,7 @@ def meetings_to_remind(session: Session, scope: Scope, days: Iterable[date]) -> 
     sent_on = days[0] - timedelta(days=1)  # reminder_days(on) starts the day after `on`
     reminders = []
     for meeting_id, person_id, kind, starts_at, minutes, place, given, pupil_id in rows:
-        local = _aware(starts_at).astimezone(OSLO)
+        local = as_utc(starts_at).astimezone(OSLO)
         if local.date() not in wanted or not scope.covers(pupil_id):
             continue
         # Only participants who still have a relation to the pupil (a guardian whose child has turned
@@ -213,9 +211,7 @@ def meetings_to_remind(session: Session, scope: Scope, days: Iterable[date]) -> 
     return reminders
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
 
 
 # --- threshold notices ------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from naervaer.absence import SchoolLevel
 from naervaer.access import guardian_acts_for, guardian_may_know_school
 from naervaer.clock import today
-from naervaer.models import ClassGroup, ClassRole, ClassStaff, Guardianship, Person, Pupil, School, StaffMembership
+from naervaer.models import ClassRole, ClassStaff, Guardianship, Person, Pupil, School, StaffMembership
 
 
 @dataclass(frozen=True)

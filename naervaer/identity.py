@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from naervaer.clock import as_utc
 from naervaer.models import ChatIdentity, InviteCode, Person
 
 INVITE_LIFETIME = timedelta(days=14)
@@ -71,7 +72,7 @@ def redeem_invite(session: Session, code: str, sender_id: str, *, now: datetime 
     invite = session.scalar(
         select(InviteCode).where(InviteCode.code_hash == _hash(code)).with_for_update()
     )
-    if invite is None or invite.used_at is not None or _aware(invite.expires_at) <= now:
+    if invite is None or invite.used_at is not None or as_utc(invite.expires_at) <= now:
         raise InviteError("invite code not valid")
     invite.used_at = now
     person = session.get(Person, invite.person_id)
@@ -79,6 +80,4 @@ def redeem_invite(session: Session, code: str, sender_id: str, *, now: datetime 
     return person
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+

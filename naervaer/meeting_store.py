@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from naervaer.clock import as_utc
 from naervaer.access import Grant, Permission, audit
 from naervaer.models import AuditAction, Meeting, MeetingKind, MeetingParticipant, MeetingStatus, Person
 
@@ -49,7 +50,4 @@ def clashing_meeting_start(session: Session, person: Person, starts: datetime,
             MeetingParticipant.person_id == person.id, Meeting.status == MeetingStatus.PLANNED,
             Meeting.starts_at > (starts - window).astimezone(timezone.utc),
             Meeting.starts_at < (starts + window).astimezone(timezone.utc))).first()
-    if found is None:
-        return None
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
+    return None if found is None else as_utc(found)
