@@ -229,20 +229,30 @@ class ActionSubmitAbsenceReport(CoreAction):
         return reply
 
 
+def _withdrawal(turn: Turn, step) -> Reply:  # noqa: ANN001 - first_day.withdraw or first_day.change
+    """Withdraw or change: only the "yes" button of the question naming the child and the days withdraws
+    (a button press is a message that starts with "/"; the core checks what it carries)."""
+    pressed = turn.text.startswith("/")
+    with session_scope() as session:
+        reply = step(session, turn.asker, turn.entity("pupil"), text="" if pressed else turn.text,
+                     day_text=turn.entity("date"), confirmed=pressed)
+    # The name asked about is no answer to a later report ("hun er syk i dag" must not mean that child).
+    reply.slots["pupil"] = None
+    return reply
+
+
 class ActionChangeReport(CoreAction):
     action_name = "action_change_report"
 
     def answer(self, turn: Turn) -> Reply:
-        with session_scope() as session:
-            return first_day.change(session, turn.asker, turn.entity("pupil"))
+        return _withdrawal(turn, first_day.change)
 
 
 class ActionCancelReport(CoreAction):
     action_name = "action_cancel_report"
 
     def answer(self, turn: Turn) -> Reply:
-        with session_scope() as session:
-            return first_day.withdraw(session, turn.asker, turn.entity("pupil"))
+        return _withdrawal(turn, first_day.withdraw)
 
 
 class ActionHealthDetails(CoreAction):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceKind, ReasonCategory
 from naervaer.access import AccessDenied, Grant, Permission, audit
-from naervaer.clock import start_of_day
+from naervaer.clock import now_utc, start_of_day
 from naervaer.models import AbsenceRecord, AuditAction, Channel
 
 
@@ -49,6 +49,7 @@ def record_absence(session: Session, new: NewAbsence) -> tuple[AbsenceRecord, bo
     Returns the stored record and whether this call created it. Two concurrent calls for the same
     key leave one row: the database's unique constraint decides, not a read-then-write race."""
     values = {f.name: getattr(new, f.name) for f in fields(new)}
+    values["created_at"] = now_utc()  # the school's clock, which says what "made today" is (withdrawable)
     stmt = _insert(session).values(**values).on_conflict_do_nothing(
         index_elements=["pupil_id", "on", "kind", "slot"]).returning(AbsenceRecord.id)
     created_id = session.execute(stmt).scalar()

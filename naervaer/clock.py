@@ -1,4 +1,6 @@
-"""The school's clock: Norwegian time. NAERVAER_TODAY pins the date for demos and recordings."""
+"""The school's clock: Norwegian time. NAERVAER_TODAY pins the date for demos and recordings (the hour runs
+as usual); NAERVAER_NOW pins the moment itself (an ISO time, Oslo time when it names no offset), for
+tests across midnight and the daylight-saving changes."""
 from __future__ import annotations
 
 import os
@@ -9,12 +11,28 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def now() -> datetime:
-    return datetime.now(OSLO)
+    """Now, in Oslo, on the pinned clock when there is one."""
+    pinned = os.environ.get("NAERVAER_NOW")
+    if pinned:
+        moment = datetime.fromisoformat(pinned)
+        return moment.replace(tzinfo=OSLO) if moment.tzinfo is None else moment.astimezone(OSLO)
+    real = datetime.now(OSLO)
+    day = os.environ.get("NAERVAER_TODAY")
+    return datetime.combine(date.fromisoformat(day), real.time(), tzinfo=OSLO) if day else real
 
 
 def today() -> date:
-    pinned = os.environ.get("NAERVAER_TODAY")
-    return date.fromisoformat(pinned) if pinned else now().date()
+    return now().date()
+
+
+def now_utc() -> datetime:
+    """Now as a moment to store (stored moments are UTC), on the same clock as `today`."""
+    return now().astimezone(timezone.utc)
+
+
+def day_of(moment: datetime) -> date:
+    """The Oslo day of a stored moment (naive ones are UTC, as SQLite hands them back)."""
+    return as_utc(moment).astimezone(OSLO).date()
 
 
 def as_utc(moment: datetime) -> datetime:

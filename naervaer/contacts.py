@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.access import Grant, Permission, audit
-from naervaer.clock import start_of_day
+from naervaer.clock import now_utc, start_of_day
 from naervaer.models import AuditAction, Channel, Contact, ContactMethod, ContactPurpose, GuardianRelation, Initiator
 
 if TYPE_CHECKING:
@@ -29,12 +29,13 @@ def _add(session: Session, grant: Grant, contact: Contact) -> int:
 
 
 def record_first_day_contact(session: Session, grant: Grant) -> int:
-    """The home's first-day report, logged as a contact from the home (a message, in the chat); its id."""
+    """The home's first-day report, logged as a contact from the home (a message, in the chat) now on the
+    school's clock (pinned in demos and tests, like the day the report is for); its id."""
     pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
     viewer = grant.viewer
     return _add(session, grant, Contact(
         pupil_id=pupil.id, guardian_id=None if viewer.id == pupil.person_id else viewer.id,  # an adult pupil's own
-        at=datetime.now(timezone.utc), method=ContactMethod.MESSAGE, initiated_by=Initiator.HOME,
+        at=now_utc(), method=ContactMethod.MESSAGE, initiated_by=Initiator.HOME,
         purpose=ContactPurpose.FIRST_DAY, reached=True, registered_by_id=viewer.id, channel=Channel.CHAT))
 
 

@@ -83,6 +83,13 @@ class Logged:
     next_step: Localized | None  # the guide's next step, with this contact counted
 
 
+def _moment(day: date) -> datetime:
+    """When a contact on the Oslo day `day` happened: now, on the school's clock, if that is the day (a call at
+    00:30 is that day's), else noon of that day (a call "i går" has no hour)."""
+    current = now()
+    return current if current.date() == day else datetime.combine(day, time(12), tzinfo=OSLO)
+
+
 def decide_log(session: Session, asker: Asker, pupil_name: str | None, text: str, *,
                guardian_hint: str | None = None, contact_kind: str | None = None, reached: str | None = None,
                date_text: str | None = None) -> AskGuardian | AskReached | Logged | NoPupil:
@@ -107,7 +114,7 @@ def decide_log(session: Session, asker: Asker, pupil_name: str | None, text: str
         return AskReached(pupil.person.full_name, method, guardian.full_name if guardian else None)
 
     days = parse_days(date_text, asker.today) if date_text else []
-    at = datetime.combine(days[0], time(12), tzinfo=OSLO) if days and days[0] != asker.today else now()
+    at = _moment(days[0] if days else asker.today)
     record_follow_up(session, found.grant, guardian=guardian, at=at, method=method,
                      from_home=bool(FROM_HOME.search(text.lower())), reached=was_reached)
     status = pupil_status(session, found.grant, asker.today)

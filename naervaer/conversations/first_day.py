@@ -8,6 +8,7 @@ result; `render_*` words it; the step functions the actions call are the two tog
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from naervaer import absence_store, contacts
 from naervaer.absence import AbsenceKind, ReasonCategory
-from naervaer.access import Permission, guardian_acts_for, require, visible_pupils
+from naervaer.access import Grant, Permission, guardian_acts_for, require, visible_pupils
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
 from naervaer.dates import parse_days
 from naervaer.directory import contact_teacher, guardianships_of, school_of
+from naervaer.flags import pupil_absence_streak
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import FirstDayKind, FirstDayRule
 from naervaer.i18n import N_, format_day, t
@@ -284,6 +286,13 @@ class PhoneRule:
 
     rule: FirstDayRule
     longer_than_its_days: bool
+    # School days in a row of whole-day absence up to the last day reported, this report included
+    # (naervaer.rules.streaks): four one-day reports in a row are as long as one report of four days.
+    in_a_row: int = 0
+
+    @property
+    def run_longer_than_its_days(self) -> bool:
+        return self.rule.days is not None and self.in_a_row > self.rule.days
 
 
 @dataclass(frozen=True)
@@ -311,11 +320,15 @@ def _contact_teacher(session: Session, pupil: Pupil) -> ContactTeacher | None:
     return ContactTeacher(pupil.person.given_name, teacher.full_name, teacher.phone)
 
 
-def _expectations(session: Session, pupil: Pupil, n_days: int) -> Expectations:
-    """What the school's guide expects of the home next, for a report of `n_days` school days."""
+def _expectations(session: Session, pupil: Pupil, n_days: int, grant: Grant | None = None,
+                  last_day: date | None = None) -> Expectations:
+    """What the school's guide expects of the home next, for a report of `n_days` school days ending on
+    `last_day` (with the grant, the run of days in a row it ends is read from the store)."""
     guide = load_guide(school_of(pupil).guide_key)
-    rules = tuple(PhoneRule(rule, rule.days is not None and n_days > rule.days)
-                  for rule in guide.first_day if rule.kind is FirstDayKind.PHONE_REQUIRED)
+    phone_rules = [rule for rule in guide.first_day if rule.kind is FirstDayKind.PHONE_REQUIRED]
+    streak = pupil_absence_streak(session, grant, last_day) if phone_rules and grant and last_day else None
+    rules = tuple(PhoneRule(rule, rule.days is not None and n_days > rule.days, streak.length if streak else 0)
+                  for rule in phone_rules)
     return Expectations(guide.title, rules, _contact_teacher(session, pupil))
 
 
@@ -332,7 +345,8 @@ def decide_store(session: Session, asker: Asker, pupil_name: str, days: list[str
     if not fresh:
         return Stored(True, pupil.person.given_name, reported)
     contacts.record_first_day_contact(session, grant)
-    return Stored(True, pupil.person.given_name, reported, True, _expectations(session, pupil, len(reported)))
+    return Stored(True, pupil.person.given_name, reported, True,
+                  _expectations(session, pupil, len(reported), grant, reported[-1]))
 
 
 def _say_expectations(expectations: Expectations, lang: str, reply: Reply) -> None:
@@ -341,6 +355,9 @@ def _say_expectations(expectations: Expectations, lang: str, reply: Reply) -> No
         note = rule.text.get(lang)
         if phone.longer_than_its_days:
             note = t(lang, "This report covers more than {n} days, so: {rule}", n=rule.days, rule=note)
+        elif phone.run_longer_than_its_days:
+            note = t(lang, "With this report that makes {count} school days in a row, more than {n}, so: {rule}",
+                     count=phone.in_a_row, n=rule.days, rule=note)
         reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=note, guide=expectations.guide_title,
                     section=rule.source.section))
     if expectations.teacher is not None:
@@ -364,54 +381,167 @@ def store(session: Session, asker: Asker, pupil_name: str, days: list[str], scop
 
 
 # --- withdrawing and changing -------------------------------------------------------------------
+#
+# Nothing is withdrawn on the first message: the answer names the child and the days and asks; its "yes"
+# button sends the intent again with the child's full name and the days (`date`), and only such a press
+# withdraws, after access is checked again and only what is still the asker's to take back that Oslo day.
+# A forged payload is no more than a press: another family's child is not the asker's, and days are only
+# ever narrowed to what `absence_store.withdrawable` gives.
+
+# A child named in a withdrawal that the NLU did not mark, written with a capital: the word after
+# "om"/"for"/"til"/"about"/"of", before "'s"/"sin", or inside the sentence. A lower-case word is left
+# alone: the question that follows names the child it would withdraw for, so a miss withdraws nothing.
+_NAME = r"([A-ZÆØÅ][^\W\d_]*(?:-[A-ZÆØÅ][^\W\d_]*)?)"
+_AFTER = re.compile(rf"(?i:\b(?:om|for|til|åt|about|of))\s+{_NAME}")
+_POSSESSIVE = re.compile(rf"\b{_NAME}(?:'s|'|\s+(?i:sin|si|sitt|sine))(?=\W|$)")
+_INSIDE = re.compile(rf"(?<=[^\W\d_][ ,])\s*{_NAME}")
+# Capitalised words in those places that name no child (the days are told apart by the date parser).
+_NOT_NAMES = frozenset("""
+    i på en ei et ein eit den det denne dette min mi mitt mine han hun ho henne ham hans hennes hennar dem
+    jeg eg meg deg oss ja nei ok takk hei skolen skulen sfo barnet sønnen datteren dottera sonen guten jenta
+    mor far mora moren faren mamma pappa fraværet fråværet meldingen meldinga
+    the a an my our his her him them this that son daughter child school absence report message yes no
+""".split())
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def name_in(text: str, children: list[Pupil], today: date) -> str | None:
+    """The child a withdrawal's words name when the NLU marked none: one of the `children` by given name,
+    else a capitalised word where a name stands ("meldingen om Tobias") that is no day and no common word."""
+    folded = _fold(text)
+    for pupil in children:
+        if re.search(rf"(?<!\w){re.escape(_fold(pupil.person.given_name))}(?!\w)", folded):
+            return pupil.person.full_name
+    for pattern in (_AFTER, _POSSESSIVE, _INSIDE):
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            if _fold(word) not in _NOT_NAMES and len(word) > 1 and not parse_days(word, today):
+                return word
+    return None
+
+
+def _days_value(days: tuple[date, ...]) -> str:
+    """The days a confirmation covers, as its button carries them: a list, or (as the question words more
+    than three days) the first to the last."""
+    if len(days) > 3:
+        return f"{days[0].isoformat()}..{days[-1].isoformat()}"
+    return ",".join(d.isoformat() for d in days)
+
+
+def _confirmed_days(value: str | None):  # noqa: ANN202 - a predicate on days, or None
+    """What a confirmation's `date` says, as a test of a day; None when it is not one (typed words)."""
+    if not value:
+        return None
+    try:
+        if ".." in value:
+            first, last = (date.fromisoformat(part) for part in value.split("..", 1))
+            return lambda day: first <= day <= last
+        chosen = {date.fromisoformat(part) for part in value.split(",")}
+    except ValueError:
+        return None
+    return lambda day: day in chosen
 
 
 @dataclass(frozen=True)
-class Withdrawn:
-    names: tuple[str, ...] = ()  # the children's given names, sorted
-    days: tuple[date, ...] = ()  # sorted
+class Withdrawal:
+    """What a request to withdraw (or change) reports comes to."""
+
     unknown_sender: bool = False
+    not_theirs: str | None = None     # the name asked for: none of the children the asker may report for
+    choose: tuple[Child, ...] = ()    # several children have reports that can be withdrawn: which one?
+    child: Child | None = None        # the child it concerns
+    days: tuple[date, ...] = ()       # sorted: withdrawn (done), or to be withdrawn when confirmed
+    done: bool = False
 
 
-def decide_withdraw(session: Session, asker: Asker, pupil_name: str | None) -> Withdrawn:
-    """Withdraw today's reports from this person (made today, for today or later)."""
+def decide_withdraw(session: Session, asker: Asker, pupil_name: str | None, *, text: str = "",
+                    day_text: str | None = None, confirmed: bool = False, changing: bool = False) -> Withdrawal:
+    """Withdraw the asker's reports made today (an Oslo day) for today or later, of one child, once confirmed.
+
+    `confirmed`: the message is a button press, whose `day_text` then carries the days the question named;
+    otherwise `day_text` is the days as typed ("fjern fraværet for i morgen"), which narrow what is asked about
+    (not when changing: there the days are the new report's)."""
     viewer = who_is_asking(session, asker)
     if viewer is None:
-        return Withdrawn(unknown_sender=True)
-    # Only for children the viewer may still report for (e.g. not after losing parental responsibility).
-    if pupil_name:
-        children = find_pupils(session, viewer, Permission.REPORT_ABSENCE, pupil_name, asker.today).pupils
-    else:
-        children = _children(session, viewer, asker.today)
-    names: set[str] = set()
-    days: set[date] = set()
+        return Withdrawal(unknown_sender=True)
+    children = _children(session, viewer, asker.today)
+    name = (pupil_name or "").strip() or (None if confirmed else name_in(text, children, asker.today))
+    if name:
+        children = find_pupils(session, viewer, Permission.REPORT_ABSENCE, name, asker.today).pupils
+        if not children:
+            return Withdrawal(not_theirs=name[:1].upper() + name[1:])
+    wanted = _confirmed_days(day_text) if confirmed and pupil_name else None
+    if wanted is None:
+        confirmed = False  # a press that names no child and days is a question, not a "yes"
+    if wanted is None and day_text and not changing:
+        typed = set(parse_days(day_text, asker.today))
+        wanted = (lambda day: day in typed) if typed else None
+    found = []
     for pupil in children:
+        # Access again, at the moment of withdrawing: only a child the asker may still report for.
         grant = require(session, viewer, Permission.REPORT_ABSENCE, pupil, asker.today)
-        records = absence_store.withdrawable(session, grant, asker.today)
+        records = [r for r in absence_store.withdrawable(session, grant, asker.today) if wanted is None or wanted(r.on)]
         if records:
-            names.add(pupil.person.given_name)
-            days.update(record.on for record in records)
-            absence_store.withdraw(session, grant, records)
-    return Withdrawn(tuple(sorted(names)), tuple(sorted(days)))
+            found.append((pupil, grant, records))
+    if not found:
+        return Withdrawal()
+    if len(found) > 1:
+        return Withdrawal(choose=tuple(Child(p.person.given_name, p.person.full_name) for p, _g, _r in found))
+    [(pupil, grant, records)] = found
+    child = Child(pupil.person.given_name, pupil.person.full_name)
+    days = tuple(sorted({record.on for record in records}))
+    if not confirmed:
+        return Withdrawal(child=child, days=days)
+    absence_store.withdraw(session, grant, records)
+    return Withdrawal(child=child, days=days, done=True)
 
 
-def render_withdrawn(withdrawn: Withdrawn, lang: str) -> Reply:
-    if withdrawn.unknown_sender:
+def render_withdrawn(withdrawal: Withdrawal, lang: str, *, changing: bool = False) -> Reply:
+    intent = "change_report" if changing else "cancel_report"
+    if withdrawal.unknown_sender:
         return unknown_sender(lang)
-    if not withdrawn.days:
+    if withdrawal.not_theirs is not None:
+        return Reply().say(t(lang, "{name} is not among the children you can report for. Nothing was withdrawn.",
+                             name=withdrawal.not_theirs))
+    if withdrawal.choose:
+        question = (t(lang, "Which child's report do you want to change?") if changing
+                    else t(lang, "Which child's report do you want to withdraw?"))
+        return Reply().say(question, [Button.for_intent(c.given_name, intent, pupil=c.full_name)
+                                      for c in withdrawal.choose])
+    if not withdrawal.days:
         return Reply().say(t(lang, "I find no report from you today that can be withdrawn."))
-    return Reply().say(t(lang, "The report for {names} for {days} is withdrawn.", names=", ".join(withdrawn.names),
-                         days=_list_days(withdrawn.days, lang)))
+    name, days = withdrawal.child.given_name, _list_days(withdrawal.days, lang)
+    if withdrawal.done:
+        return Reply().say(t(lang, "The report for {names} for {days} is withdrawn.", names=name, days=days))
+    if changing:
+        question = t(lang, "To change it, I withdraw the report for {name} for {days}, and you send the new one. "
+                           "Shall I withdraw it?", name=name, days=days)
+    else:
+        question = t(lang, "Shall I withdraw the report for {name} for {days}?", name=name, days=days)
+    return Reply().say(question, [
+        Button.for_intent(t(lang, "Yes, withdraw"), intent, pupil=withdrawal.child.full_name,
+                          date=_days_value(withdrawal.days)),
+        Button.for_intent(t(lang, "No"), "deny")])
 
 
-def withdraw(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    return render_withdrawn(decide_withdraw(session, asker, pupil_name), asker.lang)
+def withdraw(session: Session, asker: Asker, pupil_name: str | None, *, text: str = "", day_text: str | None = None,
+             confirmed: bool = False) -> Reply:
+    return render_withdrawn(decide_withdraw(session, asker, pupil_name, text=text, day_text=day_text,
+                                            confirmed=confirmed), asker.lang)
 
 
-def change(session: Session, asker: Asker, pupil_name: str | None) -> Reply:
-    """Changing a report is withdrawing it and reporting again."""
-    reply = withdraw(session, asker, pupil_name)
-    reply.say(t(asker.lang, "Tell me the new report, for example \"Ida er syk i dag og i morgen\"."))
+def change(session: Session, asker: Asker, pupil_name: str | None, *, text: str = "", day_text: str | None = None,
+           confirmed: bool = False) -> Reply:
+    """Changing a report is withdrawing it (once confirmed) and reporting again."""
+    withdrawal = decide_withdraw(session, asker, pupil_name, text=text, day_text=day_text, confirmed=confirmed,
+                                 changing=True)
+    reply = render_withdrawn(withdrawal, asker.lang, changing=True)
+    if withdrawal.done or (not withdrawal.days and not withdrawal.choose and not withdrawal.unknown_sender
+                           and withdrawal.not_theirs is None):
+        reply.say(t(asker.lang, "Tell me the new report, for example \"Ida er syk i dag og i morgen\"."))
     return reply
 
 

@@ -191,11 +191,19 @@ def test_storing_checks_access_again(demo_engine):
     assert records(demo_engine, pupil_id(demo_engine, "Ida", "Hansen"), on=TODAY) == []
 
 
+def confirm(session, sender: str, question) -> object:
+    """Press the question's "yes": its payload's child and days, confirmed."""
+    entities = json.loads("{" + question.messages[0].buttons[0].payload.partition("{")[2])
+    return first_day.withdraw(session, asker(sender), entities["pupil"], day_text=entities["date"], confirmed=True)
+
+
 def test_todays_reports_can_be_withdrawn_and_then_there_is_nothing_left(demo_engine):
     ida = pupil_id(demo_engine, "Ida", "Hansen")
     report(demo_engine, "demo-parent", "Ida Hansen", [TODAY, TODAY + timedelta(days=1)])
     with session_scope(demo_engine) as s:
-        reply = first_day.withdraw(s, asker("demo-parent"), None)
+        question = first_day.withdraw(s, asker("demo-parent"), None)
+        assert question.text == "Shall I withdraw the report for Ida for Monday 23 November and Tuesday 24 November?"
+        reply = confirm(s, "demo-parent", question)
     assert reply.text == "The report for Ida for Monday 23 November and Tuesday 24 November is withdrawn."
     assert records(demo_engine, ida, on=TODAY) == []
     with session_scope(demo_engine) as s:
@@ -210,7 +218,7 @@ def test_only_the_named_child_and_the_own_reports_are_withdrawn(demo_engine):
     report(demo_engine, "demo-parent", "Ida Hansen", [TODAY])
     with session_scope(demo_engine) as s:
         assert first_day.withdraw(s, asker("demo-parent"), "Sofie").text == \
-            "I find no report from you today that can be withdrawn."
+            "Sofie is not among the children you can report for. Nothing was withdrawn."
         assert first_day.withdraw(s, asker("demo-teacher"), None).text == \
             "I find no report from you today that can be withdrawn."
         assert first_day.withdraw(s, asker("never-linked"), None).unknown_sender
@@ -220,7 +228,12 @@ def test_only_the_named_child_and_the_own_reports_are_withdrawn(demo_engine):
 def test_change_withdraws_and_asks_for_the_new_report(demo_engine):
     report(demo_engine, "demo-parent", "Ida Hansen", [TODAY])
     with session_scope(demo_engine) as s:
-        reply = first_day.change(s, asker("demo-parent"), "Ida")
+        question = first_day.change(s, asker("demo-parent"), "Ida")
+    assert question.text.startswith("To change it, I withdraw the report for Ida for Monday 23 November")
+    assert len(records(demo_engine, pupil_id(demo_engine, "Ida", "Hansen"), on=TODAY)) == 1
+    yes = json.loads("{" + question.messages[0].buttons[0].payload.partition("{")[2])
+    with session_scope(demo_engine) as s:
+        reply = first_day.change(s, asker("demo-parent"), yes["pupil"], day_text=yes["date"], confirmed=True)
     assert [m.text for m in reply.messages] == [
         "The report for Ida for Monday 23 November is withdrawn.",
         "Tell me the new report, for example \"Ida er syk i dag og i morgen\"."]
@@ -288,7 +301,12 @@ def test_a_report_can_be_withdrawn_from_midnight_in_oslo(demo_engine):
             s.add(AbsenceRecord(pupil_id=ida, on=on, kind=AbsenceKind.DAY, channel=Channel.CHAT, announced_by_home=True,
                                 registered_by_id=kari.id, created_at=made.astimezone(timezone.utc)))
     with session_scope(demo_engine) as s:
-        assert first_day.decide_withdraw(s, asker("demo-parent"), None) == first_day.Withdrawn(("Ida",), (TODAY,))
+        ida_child = first_day.Child("Ida", "Ida Hansen")
+        assert first_day.decide_withdraw(s, asker("demo-parent"), None) == first_day.Withdrawal(
+            child=ida_child, days=(TODAY,))  # asked about, not yet withdrawn
+        assert first_day.decide_withdraw(s, asker("demo-parent"), "Ida Hansen", day_text=TODAY.isoformat(),
+                                         confirmed=True) == first_day.Withdrawal(child=ida_child, days=(TODAY,),
+                                                                                  done=True)
     assert [r.on for r in records(demo_engine, ida, channel=Channel.CHAT)] == [TODAY + timedelta(days=1)]
 
 

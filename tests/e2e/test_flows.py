@@ -78,7 +78,10 @@ def test_parent_reports_a_sick_day_in_bokmal_and_the_same_report_twice_stores_on
     with session_scope(stack.engine) as s:
         assert s.scalar(select(func.count()).select_from(Contact).where(Contact.pupil_id == ida)) == 1
 
-    withdrawn = stack.chat.send(sender, '/cancel_report')
+    asked = stack.chat.send(sender, '/cancel_report')  # asks, naming Ida and the day; its button withdraws
+    assert len(records(stack.engine, ida, on=TODAY)) == 1
+    withdrawn = stack.chat.send(sender, next(b["payload"] for m in asked for b in m.buttons
+                                             if b["payload"].startswith("/cancel_report{")))
     assert "trukket tilbake" in texts(withdrawn)
     assert records(stack.engine, ida, on=TODAY) == []
 
