@@ -41,7 +41,9 @@ class ActionScheduleMeeting(CoreAction):
     def answer(self, turn: Turn) -> Reply:
         when = " ".join(v for v in (turn.entity("date"), turn.entity("time")) if v) or turn.text
         with session_scope() as session:
-            booked = meetings.schedule(session, turn.asker, turn.entity("pupil"), turn.entity("meeting_kind"), when)
+            # The whole message too: "… likevel" typed after a clash confirms it, whatever the NLU extracted.
+            booked = meetings.schedule(session, turn.asker, turn.entity("pupil"), turn.entity("meeting_kind"), when,
+                                       text=turn.text)
         return booked.full_reply()  # the invitation file is written once the booking is committed
 
 

@@ -1,8 +1,9 @@
 """Dates and times as people write them ("i dag", "fra mandag til onsdag", "neste tirsdag kl 10").
 
 dateparser does the parsing (Norwegian and English); this module only cuts a message into the
-parts dateparser understands (a range's two ends, a clock time) and fixes two readings it gets
-wrong for our purpose (a bare weekday that is today, and "kl 10" read as the 10th)."""
+parts dateparser understands (a range's two ends, a clock time) and fixes the readings it gets
+wrong for our purpose: a bare weekday that is today means today, "neste tirsdag" said on a Tuesday
+means a week later (Norwegian usage, and "next Tuesday" in English), and "kl 10" is not the 10th."""
 from __future__ import annotations
 
 import re
@@ -29,6 +30,7 @@ class DateWords:
     filler: tuple[str, ...]  # dropped before dateparser reads the rest
     joined: dict[str, str] = field(default_factory=dict)  # phone spellings dateparser does not know
     weekdays: dict[str, int] = field(default_factory=dict)  # spellings Babel's weekday names lack
+    next_: tuple[str, ...] = ()  # "neste tirsdag": on a Tuesday, the Tuesday a week later
 
 
 # Every language in naervaer.languages needs an entry; tests/core/test_languages.py checks it.
@@ -36,13 +38,16 @@ DATE_WORDS = {
     "nb": DateWords(rest_of_week=("resten av uka", "resten av uken", "ut uka", "denne uka"), range_from=("fra",),
                     range_to=("til og med", "til"), and_=("og",), clock=("kl.", "kl", "klokka", "klokken"),
                     filler=("på", "neste", "om", "den", "kommende"),
-                    joined={"idag": "i dag", "imorgen": "i morgen", "iovermorgen": "i overmorgen"}),
+                    joined={"idag": "i dag", "imorgen": "i morgen", "iovermorgen": "i overmorgen"},
+                    next_=("neste", "kommende")),
     "nn": DateWords(rest_of_week=("resten av veka", "resten av veke", "ut veka", "denne veka"), range_from=("frå",),
                     range_to=("til og med", "til"), and_=("og",), clock=("kl.", "kl", "klokka"),
                     filler=("på", "neste", "nest", "om", "den"),
-                    joined={"idag": "i dag", "imorgon": "i morgon", "imårå": "i morgon"}, weekdays={"sundag": 6}),
+                    joined={"idag": "i dag", "imorgon": "i morgon", "imårå": "i morgon"}, weekdays={"sundag": 6},
+                    next_=("neste", "nest", "komande")),
     "en": DateWords(rest_of_week=("rest of the week", "this week"), range_from=("from",),
-                    range_to=("to", "until", "through"), and_=("and",), clock=("at",), filler=("next", "on")),
+                    range_to=("to", "until", "through"), and_=("and",), clock=("at",), filler=("next", "on"),
+                    next_=("next",)),
 }
 
 
@@ -63,6 +68,7 @@ _WEEKDAYS = {**{name.casefold(): number for code in LANGUAGES  # Monday = 0
                 for number, name in get_day_names("wide", locale=language(code).locale).items()},
              **{name: number for code in LANGUAGES for name, number in DATE_WORDS[code].weekdays.items()}}
 _JOINED = {word: joined for code in LANGUAGES for word, joined in DATE_WORDS[code].joined.items()}
+_NEXT_WEEKDAY = re.compile(rf"\b(?:{_any('next_')})\s+(?:på\s+|on\s+)?(?P<day>\w+)\b")
 
 
 def _settings(base: date) -> dict:
@@ -70,9 +76,11 @@ def _settings(base: date) -> dict:
             "DATE_ORDER": "DMY"}
 
 
-def _clean(text: str) -> str:
+def _clean(text: str, filler: bool = True) -> str:
+    """Lower case, no clock time, joined spellings split, and (unless `filler` is False) no filler words."""
     text = " ".join(_JOINED.get(w, w) for w in _CLOCK.sub(" ", text.lower()).split())
-    text = _FILLER.sub(" ", text)
+    if filler:
+        text = _FILLER.sub(" ", text)
     return re.sub(r"[!?,;]+", " ", re.sub(r"\s+", " ", text)).strip()
 
 
@@ -81,21 +89,46 @@ def _bare_weekday(text: str) -> int | None:
     return _WEEKDAYS.get(words[-1]) if words else None
 
 
+def _next_named(text: str) -> int | None:
+    """The weekday of "neste tirsdag" / "next Tuesday" in the phrase, if it has one."""
+    for match in _NEXT_WEEKDAY.finditer(" ".join(_JOINED.get(w, w) for w in text.lower().split())):
+        weekday = _WEEKDAYS.get(match["day"])
+        if weekday is not None:
+            return weekday
+    return None
+
+
+def _coming(weekday: int, base: date, named_next: int | None) -> date:
+    """The coming `weekday` from `base`, today included; "neste <weekday>" on that weekday is a week later."""
+    ahead = (weekday - base.weekday()) % 7
+    return base + timedelta(days=7 if ahead == 0 and named_next == weekday else ahead)
+
+
 def _one(text: str, base: date) -> date | None:
-    """One date in a short phrase; a bare weekday means the coming one, today included."""
+    """One date in a phrase; a weekday means the coming one, today included, and "neste <weekday>"
+    said on that weekday the one a week later."""
+    named_next = _next_named(text)
     text = _clean(text)
     if not text:
         return None
     weekday = _bare_weekday(text)
     if weekday is not None and len(text.split()) <= 2:
-        return base + timedelta(days=(weekday - base.weekday()) % 7)
+        return _coming(weekday, base, named_next)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = dateparser.parse(text, languages=LANGUAGES, settings=_settings(base))
         if parsed is None:
             found = search_dates(text, languages=LANGUAGES, settings=_settings(base))
             parsed = found[0][1] if found else None
-    return parsed.date() if parsed else None
+    if parsed is None:
+        return None
+    day = parsed.date()
+    # A weekday in a longer sentence ("… for Ida tirsdag kl 10"): dateparser reads it as next week's when
+    # it is today; the same rule as for a bare weekday applies. Not when a date is written out in digits.
+    mentioned = next((_WEEKDAYS[w] for w in text.split() if w in _WEEKDAYS), None)
+    if mentioned == day.weekday() and 0 <= (day - base).days <= 7 and not re.search(r"\d", text):
+        return _coming(mentioned, base, named_next)
+    return day
 
 
 def parse_days(text: str, today: date) -> list[date]:
@@ -104,7 +137,7 @@ def parse_days(text: str, today: date) -> list[date]:
     if _WEEK_REST.search(cleaned):
         friday = today + timedelta(days=(4 - today.weekday()) % 7)
         return [today + timedelta(days=i) for i in range((friday - today).days + 1)]
-    match = _RANGE.match(_clean(cleaned))
+    match = _RANGE.match(_clean(cleaned, filler=False))  # each end keeps its "neste" for `_one`
     if match:
         start = _one(match["start"], today)
         end = _one(match["end"], start) if start else None

@@ -118,7 +118,9 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
         for given, family in spec.pupils:
             age = 18 if (given, family) == ("Jonas", "Aune") else 5 + spec.year
             born = date(today.year - age, 3, 14) if age != 18 else today - timedelta(days=365 * 18 + 30)
-            child = person(given, family)
+            # A pupil of 18 or over is the home side of every contact (directory.home_side): the school
+            # calls Jonas himself, so the roster has his own phone.
+            child = person(given, family, phone="470 00 018") if age == 18 else person(given, family)
             session.flush()
             pupil = Pupil(person_id=child.id, class_group_id=group.id, birth_date=born)
             session.add(pupil)
@@ -131,6 +133,11 @@ def seed(session: Session, today: date, rng_seed: int = 2026) -> None:
                 Guardianship(pupil_id=pupil.id, guardian_id=mother.id, parental_responsibility=True,
                              relation=GuardianRelation.MOTHER),
                 # Ida Hansen's father has no parental responsibility: he must see nothing.
+                # Jonas Aune's parents are registered as the school system exports them: with the parental
+                # responsibility they held until his 18th birthday (the flag carries no end date; the law ends
+                # it at 18, and access.guardian_acts_for computes that from his birth date, so the demo is
+                # right on any day, the eve of his birthday included). From 18 they act for him in nothing and
+                # see nothing; they are only the guide's fallback when Jonas cannot be reached.
                 Guardianship(pupil_id=pupil.id, guardian_id=father.id, relation=GuardianRelation.FATHER,
                              parental_responsibility=(given, family) != ("Ida", "Hansen")),
             ])

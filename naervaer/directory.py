@@ -56,6 +56,40 @@ def guardians(session: Session, pupil: Pupil, on: date) -> list[tuple[Guardiansh
     return [(link, person) for link, person in rows if guardian_acts_for(link, pupil, on)]
 
 
+@dataclass(frozen=True)
+class HomeSide:
+    """Whom the school contacts about a pupil: the home side of every call, contact, meeting and reminder.
+
+    Under 18 it is the guardians who act for the pupil. From 18 it is the pupil alone (parental
+    responsibility ends at 18): Trøndelag's guide has the school contact the pupil over 18 themselves,
+    and the parents only if the pupil cannot be reached, mindful of the duty of confidentiality
+    (seed 002_dabd3cb9f2f4589c.txt, lines 1510-1514). `fallback` holds those parents: the guardians
+    registered with parental responsibility, who held it until the 18th birthday, and nobody when the
+    pupil has a confidential address. They are only ever named as a fallback; they see nothing
+    (`access.grant_for` gives them no permission)."""
+
+    pupil: Pupil
+    adult: bool
+    people: tuple[Person, ...]    # contacted, invited and reminded as the home
+    fallback: tuple[Person, ...] = ()
+
+    @property
+    def role(self) -> str:
+        """The people's role in a meeting: the adult pupil takes part as the pupil, the guardians as the home."""
+        return "pupil" if self.adult else "home"
+
+
+def home_side(session: Session, pupil: Pupil, on: date) -> HomeSide:
+    """The people the school contacts about `pupil` on `on` (see `HomeSide`)."""
+    if not pupil.is_adult(on):
+        return HomeSide(pupil, False, tuple(person for _link, person in guardians(session, pupil, on)))
+    fallback = () if pupil.person.confidential_address else tuple(session.scalars(
+        select(Person).join(Guardianship, Guardianship.guardian_id == Person.id)
+        .where(Guardianship.pupil_id == pupil.id, Guardianship.parental_responsibility.is_(True))
+        .order_by(Person.id)))
+    return HomeSide(pupil, True, (pupil.person,), fallback)
+
+
 def guardianships_of(session: Session, person: Person) -> list[Guardianship]:
     """Every child the person is registered as guardian of, with or without parental responsibility."""
     return list(session.scalars(
@@ -65,6 +99,11 @@ def guardianships_of(session: Session, person: Person) -> list[Guardianship]:
 def own_pupil(session: Session, person: Person) -> Pupil | None:
     """The person as a pupil, when they are one."""
     return session.scalar(select(Pupil).where(Pupil.person_id == person.id))
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    """A person by the store's number (e.g. a meeting participant)."""
+    return session.get(Person, person_id)
 
 
 def pupil_by_id(session: Session, pupil_id: str) -> Pupil | None:

@@ -1,5 +1,7 @@
 """'Ida er ikke her i dag' — a teacher registers a pupil absent today; the reply says whether the
-home has reported, and if not, what the guide asks of the school today.
+home has reported, and if not, what the guide asks of the school today and whom to call: the home side
+of `directory.home_side` (the guardians, or a pupil of 18 or over themselves, with the parents only as
+the fallback the guide describes).
 
 Compute, then word: `decide_registration` registers and returns a `Registration` (or why no pupil was
 found), `render_registration` words it."""
@@ -17,7 +19,7 @@ from naervaer.contacts import home_reported_first_day
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day import REASONS
 from naervaer.conversations.pupil_choice import Found, Missing, NoPupil, choose_pupil, render_no_pupil
-from naervaer.directory import guardians
+from naervaer.directory import home_side
 from naervaer.guides.schema import FirstDayKind, FirstDayRule
 from naervaer.i18n import t
 from naervaer.replies import Button, Reply
@@ -43,7 +45,11 @@ class Registration:
     reason: ReasonCategory | None
     guide_title: str
     school_rules: tuple[FirstDayRule, ...] = ()  # the guide's "the school contacts the home" rules
-    guardians: tuple[GuardianToCall, ...] = ()   # whom to call
+    guardians: tuple[GuardianToCall, ...] = ()   # whom to call: the guardians, or the adult pupil
+    adult: bool = False                          # 18 or over: the pupil is the home side
+    # The guide's rule for a pupil of 18 or over, when it has one and there are parents to fall back on:
+    # they are contacted only if the pupil cannot be reached, mindful of confidentiality.
+    parents_fallback: FirstDayRule | None = None
 
 
 def register_today(session: Session, found: Found, on: date) -> Registration:
@@ -51,14 +57,16 @@ def register_today(session: Session, found: Found, on: date) -> Registration:
     pupil = found.pupil
     record, created = register_school_absence(session, found.grant, on)
     home_reported = record.announced_by_home or home_reported_first_day(session, found.grant, on)
+    home = home_side(session, pupil, on)
     if home_reported:
         return Registration(pupil.person.given_name, pupil.person.full_name, created, True, record.reason,
-                            found.guide.title)
+                            found.guide.title, adult=home.adult)
     rules = tuple(rule for rule in found.guide.first_day if rule.kind is FirstDayKind.SCHOOL_CONTACTS)
-    to_call = tuple(GuardianToCall(guardian.full_name, guardian.given_name, guardian.phone)
-                    for _link, guardian in guardians(session, pupil, on))
+    to_call = tuple(GuardianToCall(person.full_name, person.given_name, person.phone) for person in home.people)
+    adult_rule = next((rule for rule in found.guide.first_day if rule.kind is FirstDayKind.ADULT_PUPIL), None)
     return Registration(pupil.person.given_name, pupil.person.full_name, created, False, record.reason,
-                        found.guide.title, rules, to_call)
+                        found.guide.title, rules, to_call, adult=home.adult,
+                        parents_fallback=adult_rule if home.adult and home.fallback else None)
 
 
 def decide_registration(session: Session, asker: Asker, pupil_name: str | None) -> Registration | NoPupil:
@@ -77,23 +85,37 @@ def render_registration(registration: Registration | NoPupil, lang: str) -> Repl
     name = registration.name
     if registration.home_reported:
         reason = t(lang, REASONS[registration.reason]) if registration.reason else t(lang, "no reason given")
+        if registration.adult:
+            return Reply().say(t(lang, "{name} is registered absent today. {name} has reported it (reason: {reason}).",
+                                 name=name, reason=reason))
         return Reply().say(t(lang, "{name} is registered absent today. The home has reported it (reason: {reason}).",
                              name=name, reason=reason))
     first = t(lang, "{name} is registered absent today.", name=name) if registration.created else \
         t(lang, "{name} was already registered absent today.", name=name)
-    reply = Reply().say(first + " " + t(lang, "The home has not reported the absence."))
+    unreported = t(lang, "{name} has not reported the absence. {name} is 18 or over, so the school contacts {name} "
+                         "directly, not the parents.", name=name) if registration.adult else \
+        t(lang, "The home has not reported the absence.")
+    reply = Reply().say(first + " " + unreported)
     for rule in registration.school_rules:
         reply.say(t(lang, "{rule} ({guide}, \"{section}\")", rule=rule.text.get(lang), guide=registration.guide_title,
                     section=rule.source.section))
     buttons = []
-    for guardian in registration.guardians:
-        if guardian.phone:
-            reply.say(f"{guardian.full_name}: {guardian.phone}")
-        buttons.append(Button.for_intent(t(lang, "Log a call to {name}", name=guardian.given_name), "log_contact",
-                                         pupil=registration.full_name, guardian=guardian.full_name,
+    for person in registration.guardians:
+        if person.phone:
+            reply.say(f"{person.full_name}: {person.phone}")
+        # An adult pupil is no guardian: the call is logged with the pupil as the home side.
+        buttons.append(Button.for_intent(t(lang, "Log a call to {name}", name=person.given_name), "log_contact",
+                                         pupil=registration.full_name,
+                                         guardian=None if registration.adult else person.full_name,
                                          contact_kind="phone"))
     if buttons:
         reply.say(t(lang, "When you have called, log it:"), buttons)
+    fallback = registration.parents_fallback
+    if fallback is not None:
+        reply.say(t(lang, "If {name} cannot be reached, the guide allows contacting the parents, mindful of the duty "
+                          "of confidentiality: say only that the school wants to get in touch with {name}. "
+                          "({guide}, \"{section}\")", name=name, guide=registration.guide_title,
+                    section=fallback.source.section))
     return reply
 
 

@@ -39,3 +39,27 @@ def test_moment():
     assert parse_moment("sett opp nærværsmøte for Ida neste tirsdag kl 10", TODAY) == datetime(2026, 11, 24, 10, 0)
     assert parse_moment("tirsdag kl 10", TODAY) == datetime(2026, 11, 24, 10, 0)
     assert parse_moment("neste tirsdag", TODAY) is None
+
+
+TUESDAY = date(2026, 11, 24)
+A_WEEK_LATER = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Norwegian "neste <weekday>" said on that weekday means the one a week later; so does "next Tuesday".
+    ("neste tirsdag", [A_WEEK_LATER]), ("neste tysdag", [A_WEEK_LATER]), ("nest tysdag", [A_WEEK_LATER]),
+    ("kommende tirsdag", [A_WEEK_LATER]), ("next Tuesday", [A_WEEK_LATER]),
+    ("sett opp nærværsmøte for Ida neste tirsdag kl 10", [A_WEEK_LATER]),
+    ("fra neste tirsdag til torsdag", [A_WEEK_LATER, date(2026, 12, 2), date(2026, 12, 3)]),
+    # A weekday without "neste" that is today is today, in a short phrase or a whole sentence.
+    ("tirsdag", [TUESDAY]), ("på tirsdag", [TUESDAY]), ("sett opp nærværsmøte for Ida tirsdag kl 10", [TUESDAY]),
+    # Another weekday is the coming one, with or without "neste"; a date in digits is that date.
+    ("neste onsdag", [date(2026, 11, 25)]), ("tirsdag 1. desember", [A_WEEK_LATER]),
+])
+def test_next_weekday_said_on_that_weekday(text, expected):
+    assert parse_days(text, TUESDAY) == expected
+
+
+def test_next_tuesday_on_a_tuesday_is_a_meeting_a_week_later():
+    assert parse_moment("neste tirsdag kl 10", TUESDAY) == datetime(2026, 12, 1, 10, 0)
+    assert parse_moment("neste tirsdag kl 10", TODAY) == datetime(2026, 11, 24, 10, 0)  # said on the Monday
