@@ -1,7 +1,9 @@
 """The bot's own messages, sent every morning (NAERVAER_DIGEST_TIME, default 09:00 Europe/Oslo):
 
-- the digest: each linked contact teacher gets the pupils of their own classes who are absent today
-  with no word from home, with a button per pupil to log the call;
+- the digest: the pupils absent today with no word from home (to the school's fraværsansvarlig where
+  it has one, else to the contact teacher) and the pupils away longer than the guide allows without a
+  call from home (to the contact teacher), worded with the guide's rule (``digest.digest_text``), with
+  a button per pupil to log the call;
 - meeting reminders: each linked participant, the school day before (covering weekends and holidays);
 - threshold notices: the contact teacher, when a pupil newly crosses a threshold of the school's guide.
 
@@ -72,13 +74,10 @@ async def send_digest(app: Application, on: date) -> int:
     sent = 0
     for item in found:
         for r in chats.get(item.teacher_id, []):
-            lines = [t(r.lang, "Good morning, {name}! Absent today with no word from home:", name=r.given_name)]
-            lines += [f"• {p.full_name}, {p.class_name}" for p in item.pupils]
-            lines.append(t(r.lang, "The guide asks the school to call the home on the first day. "
-                                   "When you have called, press the pupil's name to log the call."))
             buttons = [{"title": t(r.lang, "Log call: {pupil}", pupil=p.full_name),
-                        "payload": log_call_payload(p.full_name)} for p in item.pupils]
-            sent += await _deliver(app, r.chat_id, [BotMessage(text="\n".join(lines), buttons=buttons)], r.lang,
+                        "payload": log_call_payload(p.full_name)} for p in item.to_call]
+            text = digest.digest_text(item, r.lang, r.given_name)  # with each guide's own first-day rule
+            sent += await _deliver(app, r.chat_id, [BotMessage(text=text, buttons=buttons)], r.lang,
                                    key=("digest", on, r.chat_id))
     return sent
 

@@ -56,6 +56,9 @@ SCHOOL_LEADER = ALL
 RESOURCE_TEAM = frozenset({Permission.VIEW_ABSENCE, Permission.VIEW_HOUR_ABSENCE, Permission.VIEW_STATUS,
                            Permission.SCHEDULE_MEETING})
 SUBJECT_TEACHER = frozenset({Permission.VIEW_HOUR_ABSENCE})
+# The fraværsansvarlig keeps the school's absence overview up to date and makes the first-day contact
+# (Trøndelag's guide); meetings are the contact teacher's and the leaders'.
+ABSENCE_OFFICER = ALL - {Permission.SCHEDULE_MEETING}
 
 
 class AccessDenied(Exception):
@@ -129,6 +132,10 @@ def grant_for(session: Session, viewer: Person, pupil: Pupil, on: date) -> Grant
         perms |= RESOURCE_TEAM
         full_hours = True
         relations.append("resource_team")
+    if StaffRole.ABSENCE_OFFICER in school_roles:
+        perms |= ABSENCE_OFFICER
+        full_hours = True
+        relations.append("absence_officer")
 
     if school_roles:  # class assignments only count for staff of the pupil's own school
         for role, subject_id in session.execute(
@@ -181,7 +188,8 @@ def candidate_pupils(session: Session, viewer: Person) -> list[Pupil]:
     )
     whole_schools = select(StaffMembership.school_id).where(
         StaffMembership.person_id == viewer.id,
-        StaffMembership.role.in_([StaffRole.PRINCIPAL, StaffRole.DEPARTMENT_HEAD, StaffRole.RESOURCE_TEAM]),
+        StaffMembership.role.in_([StaffRole.PRINCIPAL, StaffRole.DEPARTMENT_HEAD, StaffRole.RESOURCE_TEAM,
+                                  StaffRole.ABSENCE_OFFICER]),
     )
     stmt = (
         select(Pupil).join(ClassGroup, ClassGroup.id == Pupil.class_group_id)

@@ -18,7 +18,9 @@ from naervaer.access import system_scope
 from naervaer.directory import school_phone
 from naervaer.i18n import normalise
 from naervaer.identity import forget_sender, person_for_sender, redeem_invite
-from naervaer.models import Channel, ChatIdentity, ClassRole, ClassStaff, Person, TelegramChat
+from naervaer.models import (
+    Channel, ChatIdentity, ClassRole, ClassStaff, Person, StaffMembership, StaffRole, TelegramChat,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,15 @@ def linked_contact_teachers(session: Session) -> list[int]:
         .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)))
 
 
+def linked_absence_officers(session: Session) -> list[int]:
+    """The person ids of fraværsansvarlige (staff role absence_officer) the bot can write to."""
+    return list(session.scalars(
+        select(ChatIdentity.person_id).distinct()
+        .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
+        .join(StaffMembership, StaffMembership.person_id == ChatIdentity.person_id)
+        .where(StaffMembership.role == StaffRole.ABSENCE_OFFICER)))
+
+
 # --- what the morning job sends ------------------------------------------------
 # Each reads the store with the system's scope, audited with the job's purpose on the chat channel (the
 # job writes to people in their chats, no operator asked). The digest and the notices ask only for the
@@ -124,7 +135,10 @@ def _job_scope(session: Session, purpose: str):  # noqa: ANN202
 
 
 def digest_to_send(session: Session, on: date) -> tuple[list[digest.TeacherDigest], dict[int, list[Recipient]]]:
-    teachers = linked_contact_teachers(session)
+    """The morning digest for the people the bot can write to: contact teachers, and the school's
+    fraværsansvarlig, who gets the pupils to contact today instead of the contact teacher where the
+    school has one (``digest.absent_without_report``; worded by ``digest.digest_text``)."""
+    teachers = sorted({*linked_contact_teachers(session), *linked_absence_officers(session)})
     if not teachers:
         return [], {}
     found = digest.absent_without_report(session, _job_scope(session, "digest"), on, teachers)

@@ -1,8 +1,11 @@
 """What the school's chat front ends bring to people on their own, as plain data (no Telegram here).
 
-- ``absent_without_report``: per contact teacher, the pupils of their own classes registered absent
-  for the whole day ``on`` with no report from home (not announced by the home, and no contact
-  initiated by the home that day) — the guides ask the school to call the home on the first day;
+- ``absent_without_report``: the morning digest. The pupils absent the whole day ``on`` with no word
+  from home since their run of such days began — the guides ask the school to make contact (Trøndelag:
+  the fraværsansvarlig, after 1–3 days in a row; Jevnaker and Tynset: the contact teacher, that day) —
+  go to the school's fraværsansvarlig where it has one, else to the contact teacher; the pupils away
+  longer than the guide's "the home must phone" rule allows go to the contact teacher. ``digest_text``
+  words it, with the guide's own rule;
 - ``meetings_to_remind``: who takes part in a planned meeting on the days a reminder sent on ``on``
   covers (the next day, and on the last school day before a weekend or holiday every day up to the
   next school day, so a Monday meeting is not missed);
@@ -25,19 +28,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
-from naervaer.absence import AbsenceKind
 from naervaer.access import Permission, Scope, audit, can, grant_for
 from naervaer.calendar import SchoolCalendar
 from naervaer.clock import OSLO, as_utc, start_of_day
+from naervaer.guides.loader import load_guide
+from naervaer.guides.schema import FirstDayRule
+from naervaer.i18n import t, tn
 from naervaer.models import (
-    AbsenceRecord,
     AuditAction,
     Channel,
     ClassGroup,
     ClassRole,
     ClassStaff,
-    Contact,
-    Initiator,
     Meeting,
     MeetingKind,
     MeetingParticipant,
@@ -46,6 +48,7 @@ from naervaer.models import (
     Pupil,
     School,
     StaffMembership,
+    StaffRole,
     ThresholdNotice,
 )
 
@@ -77,6 +80,9 @@ class AbsentPupil:
     given_name: str
     family_name: str
     class_name: str
+    days_in_a_row: int = 1               # school days in a row of the run the rule looks at
+    rule: FirstDayRule | None = None     # the guide's first-day rule, quoted in the digest
+    guide_title: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -85,9 +91,22 @@ class AbsentPupil:
 
 @dataclass
 class TeacherDigest:
+    """What one person gets in the morning: the pupils to contact today (absent with no word from home;
+    to the school's fraværsansvarlig where it has one, else to the contact teacher), and the contact
+    teacher's pupils away longer than the guide lets pass without a phone call from home."""
+
     teacher_id: int
     teacher_given_name: str
     pupils: list[AbsentPupil] = field(default_factory=list)
+    long_absent: list[AbsentPupil] = field(default_factory=list)
+
+    @property
+    def to_call(self) -> list[AbsentPupil]:
+        """Each pupil once, those to contact today first."""
+        seen: dict[int, AbsentPupil] = {}
+        for p in [*self.pupils, *self.long_absent]:
+            seen.setdefault(p.pupil_id, p)
+        return list(seen.values())
 
 
 def _contact_teacher_pupils(session: Session, teacher_ids: Iterable[int] | None):
@@ -117,37 +136,111 @@ def _allowed(session: Session, teacher_id: int, pupil_id: int, permission: Permi
     return can(session, session.get(Person, teacher_id), permission, session.get(Pupil, pupil_id), on)
 
 
+def absence_officers(session: Session, school_codes: Iterable[str], on: date) -> dict[str, list[tuple[int, str]]]:
+    """Per school code, its fraværsansvarlige (staff role absence_officer) still there on ``on``: (id, given name)."""
+    codes = sorted(set(school_codes))
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(School.code, Person.id, Person.given_name)
+        .join(StaffMembership, StaffMembership.school_id == School.id)
+        .join(Person, Person.id == StaffMembership.person_id)
+        .where(StaffMembership.role == StaffRole.ABSENCE_OFFICER, School.code.in_(codes),
+               Person.left_on.is_(None) | (Person.left_on > on))
+        .order_by(School.code, Person.id)).all()
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for code, person_id, given in rows:
+        out[code].append((person_id, given))
+    return dict(out)
+
+
 def absent_without_report(session: Session, scope: Scope, on: date, teacher_ids: Iterable[int] | None = None,
                           *, audit_reads: bool = True) -> list[TeacherDigest]:
-    """Per contact teacher (only those with such pupils), the pupils absent on ``on`` that the home has
-    not reported. Schools for which ``on`` is not a school day are left out."""
-    start, end = oslo_day_bounds(on)
-    base = _contact_teacher_pupils(session, teacher_ids).subquery()
-    absent = exists().where(AbsenceRecord.pupil_id == base.c.pupil_id, AbsenceRecord.on == on,
-                            AbsenceRecord.kind == AbsenceKind.DAY, AbsenceRecord.announced_by_home.is_(False))
-    home_called = exists().where(Contact.pupil_id == base.c.pupil_id, Contact.initiated_by == Initiator.HOME,
-                                 Contact.at >= start, Contact.at < end)
-    announced = exists().where(AbsenceRecord.pupil_id == base.c.pupil_id, AbsenceRecord.on == on,
-                               AbsenceRecord.announced_by_home.is_(True))
-    rows = session.execute(
-        select(base).where(absent, ~home_called, ~announced)
-        .order_by(base.c.teacher_id, base.c.class_name, base.c.family_name, base.c.given_name)
-    ).all()
+    """The morning digest, per person (only those with something in it).
+
+    * ``pupils``: absent the whole day ``on`` with no word from home since their run of such days began
+      (``naervaer.rules.streaks``: the guide's computed "the school contacts the home" rule, e.g.
+      Trøndelag's dialogue after days of unannounced absence; a guide without one gets the same-day
+      list). They go to the school's fraværsansvarlig where it has one, else to the contact teacher.
+    * ``long_absent``: away more days in a row than the guide's "the home must phone" rule allows
+      (Tynset: more than three), with no phone call logged since; to the contact teacher.
+
+    Only recipients who may log a contact for the pupil get it (``teacher_ids``: only these people).
+    Schools for which ``on`` is not a school day are left out."""
+    from naervaer.flags import first_day_in_scope  # the rules over the store
+
+    found = first_day_in_scope(session, scope, on, digest_fallback=True)
+    if not found:
+        return []
+    wanted = None if teacher_ids is None else set(teacher_ids)
+    officers = absence_officers(session, {p.school_code for p in found}, on)
+    teachers: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for row in session.execute(_contact_teacher_pupils(session, None).where(
+            Pupil.id.in_([p.pupil_id for p in found])).order_by(ClassStaff.person_id)):
+        teachers[row.pupil_id].append((row.teacher_id, row.teacher_given_name))
+
+    def reachable(people: list[tuple[int, str]], pupil_id: int) -> list[tuple[int, str]]:
+        return [(pid, given) for pid, given in people if (wanted is None or pid in wanted)
+                and _allowed(session, pid, pupil_id, Permission.LOG_CONTACT, on)]
+
     digests: dict[int, TeacherDigest] = {}
-    school_days: dict[str, bool] = {}
-    for row in rows:
-        if (row.left_on is not None and row.left_on <= on) or not scope.covers(row.pupil_id):
-            continue
-        if school_days.setdefault(row.school_code, is_school_day(row.school_code, on)) is False:
-            continue
-        if not _allowed(session, row.teacher_id, row.pupil_id, Permission.LOG_CONTACT, on):
-            continue
-        digest = digests.setdefault(row.teacher_id, TeacherDigest(row.teacher_id, row.teacher_given_name))
-        digest.pupils.append(AbsentPupil(row.pupil_id, row.given_name, row.family_name, row.class_name))
-        if audit_reads:
-            audit(session, session.get(Person, row.teacher_id), session.get(Pupil, row.pupil_id),
-                  AuditAction.READ, "absence_digest")
-    return list(digests.values())
+    audited: set[tuple[int, int]] = set()
+    for p in found:
+        title = load_guide(p.guide_key).title
+        for due in p.due:
+            item = AbsentPupil(p.pupil_id, p.given_name, p.family_name, p.class_name, due.streak.length, due.rule,
+                               title)
+            contact = due.kind == "contact_today"
+            # An officer the job cannot reach (not linked to a chat) leaves it to the contact teacher.
+            to = (contact and reachable(officers.get(p.school_code, []), p.pupil_id)) or \
+                reachable(teachers[p.pupil_id], p.pupil_id)
+            for person_id, given in to:
+                digest = digests.setdefault(person_id, TeacherDigest(person_id, given))
+                (digest.pupils if contact else digest.long_absent).append(item)
+                if audit_reads and (person_id, p.pupil_id) not in audited:
+                    audited.add((person_id, p.pupil_id))
+                    audit(session, session.get(Person, person_id), session.get(Pupil, p.pupil_id),
+                          AuditAction.READ, "absence_digest")
+    order = lambda a: (a.class_name, a.family_name, a.given_name)  # noqa: E731
+    for digest in digests.values():
+        digest.pupils.sort(key=order)
+        digest.long_absent.sort(key=order)
+    return [digests[k] for k in sorted(digests)]
+
+
+def _rule_lines(pupils: list[AbsentPupil], lang: str) -> list[str]:
+    lines, seen = [], set()
+    for p in pupils:
+        if p.rule is not None and p.rule.id not in seen:
+            seen.add(p.rule.id)
+            lines.append(t(lang, "{rule} ({guide}, \"{section}\")", rule=p.rule.text.get(lang), guide=p.guide_title,
+                           section=p.rule.source.section))
+    return lines
+
+
+def digest_text(item: TeacherDigest, lang: str, given_name: str) -> str:
+    """The morning digest for one person, with each guide's own words for what it asks of the school."""
+    lines = []
+    if item.pupils:
+        lines.append(t(lang, "Good morning, {name}! Absent today with no word from home:", name=given_name))
+        for p in item.pupils:
+            row = f"• {p.full_name}, {p.class_name}"
+            if p.days_in_a_row > 1:
+                row += ": " + tn(lang, "{n} school day in a row", "{n} school days in a row", p.days_in_a_row)
+            lines.append(row)
+        lines += _rule_lines(item.pupils, lang)
+        lines.append(t(lang, "When you have made contact, press the pupil's name to log it."))
+    else:
+        lines.append(t(lang, "Good morning, {name}!", name=given_name))
+    if item.long_absent:
+        if item.pupils:
+            lines.append("")
+        lines.append(t(lang, "Away for longer than the guide allows without a phone call from home:"))
+        lines += [f"• {p.full_name}, {p.class_name}: "
+                  + tn(lang, "{n} school day in a row", "{n} school days in a row", p.days_in_a_row)
+                  for p in item.long_absent]
+        lines += _rule_lines(item.long_absent, lang)
+    return "\n".join(lines)
 
 
 # --- meeting reminders ------------------------------------------------------

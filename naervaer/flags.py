@@ -13,10 +13,14 @@ from sqlalchemy.orm import Session
 
 from naervaer.absence import AbsenceEvent, AbsenceKind, ReasonCategory
 from naervaer.access import Grant, Permission, Scope
+from naervaer.clock import day_of
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import Guide
-from naervaer.models import AbsenceRecord, ClassGroup, Person, Pupil, School, Subject, level_for_year
+from naervaer.models import (
+    AbsenceRecord, ClassGroup, Contact, ContactMethod, Initiator, Person, Pupil, School, Subject, level_for_year,
+)
 from naervaer.rules.engine import Flag, evaluate, evaluate_many, window_bounds
+from naervaer.rules.streaks import ContactEvent, FirstDayDue, Streak, absence_streak, first_day_due
 from naervaer.school_calendars import calendar_for
 
 
@@ -168,3 +172,112 @@ def pupil_flag_history(session: Session, grant: Grant, on: date, days_back: int)
 def pupil_events(session: Session, grant: Grant, since: date, on: date) -> list[AbsenceEvent]:
     pupil_id = grant.pupil_for(Permission.VIEW_ABSENCE).id
     return _events(session, [pupil_id], since, on).get(pupil_id, [])
+
+
+# --- first-day rules computed from runs of absence (naervaer.rules.streaks) ---------------------------
+# "Contact today" (e.g. Trøndelag's dialogue after days of unannounced absence) and "the parents should
+# have phoned" (Tynset's more than three days) are not thresholds: they are listed apart from the
+# worrying pupils. Only pupils away the whole day `on` can have one, so those are found first, and
+# their records and contacts read back to the start of the school year (a run may be long).
+
+
+@dataclass(frozen=True)
+class PupilFirstDay:
+    pupil_id: int
+    given_name: str
+    family_name: str
+    class_name: str
+    school_code: str
+    guide_key: str
+    due: list[FirstDayDue]
+
+    @property
+    def contact_today(self) -> list[FirstDayDue]:
+        return [d for d in self.due if d.kind == "contact_today"]
+
+    @property
+    def phone_expected(self) -> list[FirstDayDue]:
+        return [d for d in self.due if d.kind == "phone_expected"]
+
+
+def _school_year_start(on: date) -> date:
+    return date(on.year if on.month >= 8 else on.year - 1, 8, 1)
+
+
+def contact_events(session: Session, pupil_ids: Iterable[int], since: date, on: date) -> dict[int, list[ContactEvent]]:
+    """The logged contacts of these pupils from `since` to `on` (Oslo days), as the first-day rules see them."""
+    ids = list(pupil_ids)
+    out: dict[int, list[ContactEvent]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = session.execute(select(Contact.pupil_id, Contact.at, Contact.initiated_by, Contact.reached, Contact.method)
+                           .where(Contact.pupil_id.in_(ids))).all()
+    for pupil_id, at, initiated_by, reached, method in rows:
+        day = day_of(at)
+        if since <= day <= on:
+            out[pupil_id].append(ContactEvent(day, initiated_by == Initiator.HOME, bool(reached),
+                                              method == ContactMethod.PHONE))
+    return out
+
+
+def _first_day_rows(session: Session, where, on: date) -> list:  # noqa: ANN001
+    away_today = select(AbsenceRecord.pupil_id).where(AbsenceRecord.on == on, AbsenceRecord.kind == AbsenceKind.DAY)
+    return _pupil_rows(session, where & Pupil.id.in_(away_today) & (Person.left_on.is_(None) | (Person.left_on > on)))
+
+
+def _first_day_for_rows(session: Session, rows, on: date, *, digest_fallback: bool = False) -> list[PupilFirstDay]:  # noqa: ANN001
+    if not rows:
+        return []
+    since = _school_year_start(on)
+    ids = [r.id for r in rows]
+    events = _events(session, ids, since, on)
+    contacts = contact_events(session, ids, since, on)
+    out = []
+    for r in rows:
+        calendar = calendar_for(r.code, on)
+        if not calendar.is_school_day(on):
+            continue
+        due = first_day_due(events.get(r.id, []), contacts.get(r.id, []), load_guide(r.guide_key), on, calendar,
+                            digest_fallback=digest_fallback)
+        if due:
+            out.append(PupilFirstDay(r.id, r.given_name, r.family_name, r.name, r.code, r.guide_key, due))
+    out.sort(key=lambda p: (-max(d.streak.length for d in p.due), p.class_name, p.family_name, p.given_name))
+    return out
+
+
+def first_day_in_scope(session: Session, scope: Scope, on: date, *, digest_fallback: bool = False
+                       ) -> list[PupilFirstDay]:
+    """The pupils of the scope for whom a computed first-day rule of their guide is due on `on` (contact
+    today; the parents should have phoned), longest run first. Apart from `flags_in_scope`: not worrying
+    absence by a threshold, but something the guide asks the school to do now."""
+    return _first_day_for_rows(session, _first_day_rows(session, _in_scope(scope, Pupil.id.is_not(None)), on), on,
+                               digest_fallback=digest_fallback)
+
+
+def first_day_for_school(session: Session, scope: Scope, school_code: str, on: date) -> list[PupilFirstDay]:
+    return _first_day_for_rows(session, _first_day_rows(session, _in_scope(scope, School.code == school_code), on), on)
+
+
+def first_day_for_pupils(session: Session, scope: Scope, pupil_ids: Iterable[int], on: date, *,
+                         digest_fallback: bool = False) -> dict[int, list[FirstDayDue]]:
+    ids = [pid for pid in pupil_ids if scope.covers(pid)]
+    rows = _first_day_rows(session, Pupil.id.in_(ids), on) if ids else []
+    found = {p.pupil_id: p.due for p in _first_day_for_rows(session, rows, on, digest_fallback=digest_fallback)}
+    return {pid: found.get(pid, []) for pid in ids}
+
+
+def pupil_first_day(session: Session, grant: Grant, on: date) -> list[FirstDayDue]:
+    """The computed first-day rules due for the grant's pupil on `on` (for the status answer)."""
+    pupil_id = grant.pupil_for(Permission.VIEW_STATUS).id
+    rows = _first_day_rows(session, Pupil.id == pupil_id, on)
+    found = _first_day_for_rows(session, rows, on)
+    return found[0].due if found else []
+
+
+def pupil_absence_streak(session: Session, grant: Grant, through: date) -> Streak | None:
+    """The grant's pupil's run of school days in a row of whole-day absence ending on `through` (which may
+    be a day ahead that the home has reported), or None."""
+    pupil_id = grant.pupil_for(Permission.VIEW_ABSENCE).id
+    row = _pupil_rows(session, Pupil.id == pupil_id)[0]
+    events = _events(session, [pupil_id], _school_year_start(through), through).get(pupil_id, [])
+    return absence_streak(events, through, calendar_for(row.code, through))

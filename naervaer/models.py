@@ -53,6 +53,7 @@ class StaffRole(StrEnum):
     DEPARTMENT_HEAD = "department_head"
     PRINCIPAL = "principal"
     RESOURCE_TEAM = "resource_team"
+    ABSENCE_OFFICER = "absence_officer"  # fraværsansvarlig: keeps the absence overview, makes the first-day contact
 
 
 class GuardianRelation(StrEnum):

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from naervaer.access import Permission, scope_for
 from naervaer.conversations.context import Asker, unknown_sender, who_is_asking
-from naervaer.flags import PupilFlags, flags_in_scope
+from naervaer.conversations.first_day_due import what_is_due
+from naervaer.flags import PupilFirstDay, PupilFlags, first_day_in_scope, flags_in_scope
 from naervaer.i18n import format_day, t, tn
 from naervaer.replies import Button, Reply
 from naervaer.rules.explain import explain
@@ -27,6 +28,9 @@ class Overview:
     on: date
     sees_pupils: bool                # False: the viewer may see no pupil's status (not school staff)
     flagged: tuple[PupilFlags, ...]  # most urgent first
+    # Apart from the worrying ones: the pupils a first-day rule of the guide is due for today (contact
+    # today; the parents should have phoned), longest run first.
+    first_day: tuple[PupilFirstDay, ...] = ()
 
 
 def answer(session: Session, asker: Asker) -> Reply:
@@ -41,7 +45,8 @@ def flagged_overview(session: Session, viewer: Person, on: date) -> Overview:
     scope = scope_for(session, viewer, Permission.VIEW_STATUS, on)
     if not scope.pupil_ids:
         return Overview(on, sees_pupils=False, flagged=())
-    return Overview(on, sees_pupils=True, flagged=tuple(flags_in_scope(session, scope, on)))
+    return Overview(on, sees_pupils=True, flagged=tuple(flags_in_scope(session, scope, on)),
+                    first_day=tuple(first_day_in_scope(session, scope, on)))
 
 
 def render(overview: Overview, lang: str) -> Reply:
@@ -49,8 +54,8 @@ def render(overview: Overview, lang: str) -> Reply:
         return Reply().say(t(lang, "This overview is for school staff. There are no pupils whose status you can see."))
     flagged = overview.flagged
     if not flagged:
-        return Reply().say(t(lang, "No pupil of yours has worrying absence on {day}.",
-                             day=format_day(overview.on, lang)))
+        return _first_day(overview, lang, Reply().say(t(lang, "No pupil of yours has worrying absence on {day}.",
+                                                          day=format_day(overview.on, lang))))
     reply = Reply().say(tn(lang, "{n} pupil has worrying absence:", "{n} pupils have worrying absence, most urgent first:",
                            len(flagged)))
     lines = [f"{i}. {p.given_name} {p.family_name} ({p.class_name}): {explain(p.flags[0], lang, p.given_name)}"
@@ -58,4 +63,14 @@ def render(overview: Overview, lang: str) -> Reply:
     reply.say("\n".join(lines), [Button.for_intent(f"{p.given_name} {p.family_name}", "ask_pupil_status",
                                                    pupil=f"{p.given_name} {p.family_name}")
                                  for p in flagged[:BUTTONS]])
+    return _first_day(overview, lang, reply)
+
+
+def _first_day(overview: Overview, lang: str, reply: Reply) -> Reply:
+    """The pupils to contact today by the guide's first-day rules, in a message of their own."""
+    if overview.first_day:
+        lines = [t(lang, "By the guide's first-day rules, today:")]
+        lines += [f"{i}. {p.given_name} {p.family_name} ({p.class_name}): {what_is_due(due, lang, p.given_name)}"
+                  for i, p in enumerate(overview.first_day[:SHOWN], start=1) for due in p.due]
+        reply.say("\n".join(lines))
     return reply

@@ -68,6 +68,8 @@ ROLE_NAMES = {
     "department_head": StaffRole.DEPARTMENT_HEAD, "avdelingsleder": StaffRole.DEPARTMENT_HEAD,
     "principal": StaffRole.PRINCIPAL, "rektor": StaffRole.PRINCIPAL,
     "resource_team": StaffRole.RESOURCE_TEAM, "ressursteam": StaffRole.RESOURCE_TEAM,
+    "absence_officer": StaffRole.ABSENCE_OFFICER, "fraværsansvarlig": StaffRole.ABSENCE_OFFICER,
+    "fråværsansvarleg": StaffRole.ABSENCE_OFFICER,
 }
 
 

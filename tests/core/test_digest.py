@@ -29,6 +29,9 @@ from naervaer.models import (
     MeetingStatus,
     Person,
     Pupil,
+    School,
+    StaffMembership,
+    StaffRole,
     ThresholdNotice,
 )
 from tests.helpers import TODAY  # a Monday
@@ -194,3 +197,106 @@ def test_oslo_day_bounds_cross_midnight_in_utc():
     start, end = digest.oslo_day_bounds(TODAY)
     assert start == datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc)
     assert end - start == timedelta(hours=24)
+
+
+# --- the guide's first-day rules in the digest (naervaer.rules.streaks) -------------------------------
+
+
+def _only_today(s, *who: Pupil, **kw) -> None:
+    """Clear the pupils' records and have them away today."""
+    for p in who:
+        s.execute(delete(AbsenceRecord).where(AbsenceRecord.pupil_id == p.id))
+        absent(s, p, TODAY, **kw)
+
+
+def test_a_trondelag_pupil_away_unannounced_is_in_the_digest_with_the_guides_words(demo_engine):
+    with session_scope(demo_engine) as s:
+        _only_today(s, pupil(s, "Jonas", "Aune"))
+        absent(s, pupil(s, "Sara", "Lund"), TODAY)  # and Wednesday to Friday, nobody announced them
+    with session_scope(demo_engine) as s:
+        [anders] = [d for d in digest.absent_without_report(s, whole_store(s), TODAY) if d.teacher_given_name == "Anders"]
+        assert [(p.full_name, p.days_in_a_row) for p in anders.pupils] == [("Jonas Aune", 1), ("Sara Lund", 4)]
+        assert {p.rule.id for p in anders.pupils} == {"trondelag_unannounced_dialogue"}
+        nb = digest.digest_text(anders, "nb", "Anders")
+        en = digest.digest_text(anders, "en", "Anders")
+    assert nb.startswith("God morgen, Anders! Borte i dag uten beskjed fra hjemmet:\n• Jonas Aune, VG1STA\n• Sara Lund")
+    assert "Fraværsansvarlig tar kontakt med eleven eller foreldrene etter en til tre sammenhengende dager" in nb
+    assert "• Sara Lund, VG1STA: 4 school days in a row" in en
+    assert ("The absence officer contacts the pupil or parents after one to three days in a row of absence that "
+            "nobody announced.") in en and "Fortløpende oppfølging av fravær" in en
+
+
+def test_the_digest_goes_to_the_fravaersansvarlig_where_the_school_has_one(demo_engine):
+    with session_scope(demo_engine) as s:
+        _only_today(s, pupil(s, "Jonas", "Aune"), pupil(s, "Eirik", "Berg"))
+        school = s.scalar(select(School).where(School.code == "demo-trondelag"))
+        officer = Person(given_name="Berit", family_name="Fravær", external_id="officer-1")
+        s.add(officer)
+        s.flush()
+        s.add(StaffMembership(person_id=officer.id, school_id=school.id, role=StaffRole.ABSENCE_OFFICER))
+    with session_scope(demo_engine) as s:
+        found = names(digest.absent_without_report(s, whole_store(s), TODAY))
+        assert found["Berit"] == ["Jonas Aune"] and "Anders" not in found
+        assert found["Marte"] == ["Eirik Berg"]  # Jevnaker's school has none: the contact teacher
+        from naervaer.access import Permission, grant_for
+
+        berit, jonas = person(s, "Berit", "Fravær"), pupil(s, "Jonas", "Aune")
+        assert grant_for(s, berit, jonas, TODAY).permissions == frozenset(Permission) - {Permission.SCHEDULE_MEETING}
+        assert not grant_for(s, berit, pupil(s, "Eirik", "Berg"), TODAY).permissions  # another school's pupil
+        # the officer has no chat the job can write to: the contact teacher gets it rather than nobody
+        anders = person(s, "Anders", "Fossum").id
+        assert names(digest.absent_without_report(s, whole_store(s), TODAY, [anders], audit_reads=False)) == \
+            {"Anders": ["Jonas Aune"]}
+
+
+def test_a_contact_since_the_run_began_takes_the_pupil_off_the_list(demo_engine):
+    with session_scope(demo_engine) as s:
+        jonas, sara = pupil(s, "Jonas", "Aune"), pupil(s, "Sara", "Lund")
+        _only_today(s, jonas)
+        absent(s, sara, TODAY)
+        at = datetime.combine(TODAY, time(8, 15), OSLO).astimezone(timezone.utc)
+        s.add(Contact(pupil_id=jonas.id, at=at, method=ContactMethod.PHONE, initiated_by=Initiator.SCHOOL,
+                      purpose=ContactPurpose.FOLLOW_UP, reached=True, channel=Channel.CHAT))
+        # Sara's home was reached on Thursday, the second day of her run (Wednesday to today): the dialogue
+        # the guide asks for is established for this run.
+        thursday = datetime.combine(FRIDAY - timedelta(days=1), time(12), OSLO).astimezone(timezone.utc)
+        s.add(Contact(pupil_id=sara.id, at=thursday, method=ContactMethod.PHONE, initiated_by=Initiator.SCHOOL,
+                      purpose=ContactPurpose.FOLLOW_UP, reached=True, channel=Channel.CHAT))
+    with session_scope(demo_engine) as s:
+        assert "Anders" not in names(digest.absent_without_report(s, whole_store(s), TODAY, audit_reads=False))
+
+
+def test_a_call_after_midnight_when_winter_time_starts_is_that_mondays(demo_engine):
+    monday = date(2026, 10, 26)  # summer time ended on Sunday 25 October
+    with session_scope(demo_engine) as s:
+        jonas = pupil(s, "Jonas", "Aune")
+        s.execute(delete(AbsenceRecord).where(AbsenceRecord.pupil_id == jonas.id))
+        absent(s, jonas, monday)
+        s.add(Contact(pupil_id=jonas.id, at=datetime(2026, 10, 25, 22, 45, tzinfo=timezone.utc),  # Sunday 23:45
+                      method=ContactMethod.PHONE, initiated_by=Initiator.SCHOOL, purpose=ContactPurpose.FOLLOW_UP,
+                      reached=True, channel=Channel.CHAT))
+    with session_scope(demo_engine) as s:
+        assert "Jonas Aune" in names(digest.absent_without_report(s, whole_store(s), monday, audit_reads=False))["Anders"]
+        s.add(Contact(pupil_id=jonas.id, at=datetime(2026, 10, 25, 23, 30, tzinfo=timezone.utc),  # Monday 00:30
+                      method=ContactMethod.PHONE, initiated_by=Initiator.SCHOOL, purpose=ContactPurpose.FOLLOW_UP,
+                      reached=True, channel=Channel.CHAT))
+        s.flush()
+        assert "Anders" not in names(digest.absent_without_report(s, whole_store(s), monday, audit_reads=False))
+
+
+def test_a_tynset_pupil_away_four_days_in_a_row_is_told_to_the_contact_teacher(demo_engine):
+    with session_scope(demo_engine) as s:
+        lucas = pupil(s, "Lucas", "Brekke")
+        s.execute(delete(AbsenceRecord).where(AbsenceRecord.pupil_id == lucas.id))
+        for on in (TODAY - timedelta(days=5), TODAY - timedelta(days=4), FRIDAY, TODAY):  # Wed, Thu, Fri, Mon
+            absent(s, lucas, on, announced_by_home=True, reason=ReasonCategory.SICK)  # four one-day reports
+    with session_scope(demo_engine) as s:
+        [knut] = [d for d in digest.absent_without_report(s, whole_store(s), TODAY) if d.teacher_given_name == "Knut"]
+        assert knut.pupils == [] and [(p.full_name, p.days_in_a_row) for p in knut.long_absent] == [("Lucas Brekke", 4)]
+        assert [p.full_name for p in knut.to_call] == ["Lucas Brekke"]
+        text = digest.digest_text(knut, "en", "Knut")
+        nn = digest.digest_text(knut, "nn", "Knut")
+    assert text.startswith("Good morning, Knut!\nAway for longer than the guide allows without a phone call from home:\n"
+                           "• Lucas Brekke, 9A: 4 school days in a row\nIf the absence lasts more than three days, "
+                           "the parents must phone the contact teacher or the school.")
+    assert "Varer fråværet meir enn tre dagar, skal foreldra ringje kontaktlæraren eller skulen." in nn

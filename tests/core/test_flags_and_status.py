@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from naervaer.access import grant_for, system_scope
 from naervaer.case_status import pupil_status
+from naervaer.conversations import overview
 from naervaer.conversations import pupil_status as status_answer
 from naervaer.conversations.context import Asker
 from naervaer.db import session_scope
@@ -103,3 +104,75 @@ def test_flags_command_json_and_languages(demo_engine, monkeypatch):
     for lang, words in {"nb": "hele dager", "nn": "heile dagar", "en": "whole days"}.items():
         table = subprocess.run([*base, "--lang", lang], env=env, capture_output=True, text=True, check=True).stdout
         assert "Sander Nilsen (7B, demo-alvoen)" in table and words in table
+
+
+# --- the guide's first-day rules, apart from the worrying absence (naervaer.rules.streaks) ------------
+
+def _fresh(session, pupil_, *days, **kw):
+    from sqlalchemy import delete
+
+    from naervaer.absence import AbsenceKind
+    from naervaer.models import AbsenceRecord
+
+    session.execute(delete(AbsenceRecord).where(AbsenceRecord.pupil_id == pupil_.id))
+    for on in days:
+        session.add(AbsenceRecord(pupil_id=pupil_.id, on=on, kind=kw.pop("kind", AbsenceKind.DAY),
+                                  channel=Channel.IMPORT, **kw))
+
+
+def test_a_trondelag_pupil_away_unannounced_is_contact_today_apart_from_the_worrying(demo_engine):
+    from naervaer.flags import first_day_for_school
+
+    with session_scope(demo_engine) as s:
+        _fresh(s, pupil(s, "Jonas", "Aune"), TODAY)
+    with session_scope(demo_engine) as s:
+        assert [p.given_name for p in flags_for_school(s, whole_store(s), "demo-trondelag", TODAY)] == ["Sara"]
+        [jonas] = first_day_for_school(s, whole_store(s), "demo-trondelag", TODAY)
+        assert jonas.given_name == "Jonas"
+        assert [(d.kind, d.rule.id, d.streak.length) for d in jonas.due] == \
+            [("contact_today", "trondelag_unannounced_dialogue", 1)]
+        overview_reply = overview.answer(s, Asker("demo-teacher-trondelag", "en", TODAY))
+        nb = overview.answer(s, Asker("demo-teacher-trondelag", "nb", TODAY)).messages[-1].text
+        status = status_answer.answer(s, Asker("demo-teacher-trondelag", "en", TODAY), "Jonas Aune").text
+    first_day_message = overview_reply.messages[-1].text
+    assert first_day_message.startswith("By the guide's first-day rules, today:\n"
+                                        "1. Jonas Aune (VG1STA): Contact today: Jonas is away with no word from home")
+    assert "The absence officer contacts the pupil or parents after one to three days in a row" in first_day_message
+    assert "Fraværsansvarlig tar kontakt med eleven eller foreldrene" in nb  # the guide's words in each language
+    assert overview_reply.messages[0].text == "1 pupil has worrying absence:"  # Sara, as before
+    assert status.startswith("Jonas Aune has no worrying absence by")
+    assert "• Contact today: Jonas is away with no word from home (1 school day in a row). The absence officer" in status
+
+
+def test_a_tynset_pupil_four_days_in_a_row_shows_in_the_teachers_status_answer(demo_engine):
+    with session_scope(demo_engine) as s:
+        lucas = pupil(s, "Lucas", "Brekke")
+        _fresh(s, lucas, TODAY - timedelta(days=5), TODAY - timedelta(days=4), TODAY - timedelta(days=3), TODAY,
+               announced_by_home=True)
+    with session_scope(demo_engine) as s:
+        nn = status_answer.answer(s, Asker("demo-teacher-tynset", "nn", TODAY), "Lucas Brekke").text
+        en = status_answer.answer(s, Asker("demo-teacher-tynset", "en", TODAY), "Lucas Brekke").text
+    assert ("Lucas has been away 4 school days in a row, more than 3, and no phone call with the home is logged. "
+            "If the absence lasts more than three days, the parents must phone the contact teacher or the school.") in en
+    assert "Lucas Brekke: worrying absence by" in en  # four days in a month is also Tynset's threshold
+    assert "Varer fråværet meir enn tre dagar, skal foreldra ringje kontaktlæraren eller skulen." in nn
+
+
+def test_an_alvoen_pattern_below_the_day_limits_is_flagged_in_the_status_answer(demo_engine):
+    from naervaer.absence import AbsenceKind
+    from naervaer.models import AbsenceRecord, Subject
+
+    with session_scope(demo_engine) as s:
+        maja = pupil(s, "Maja", "Strand")
+        _fresh(s, maja)
+        mat = s.scalar(select(Subject.id).where(Subject.code == "MAT"))
+        for i, back in enumerate((20, 12, 4)):  # Tuesday, Wednesday, Thursday: one maths lesson each
+            s.add(AbsenceRecord(pupil_id=maja.id, on=TODAY - timedelta(days=back), kind=AbsenceKind.HOUR,
+                                slot=f"MAT:{i}", subject_id=mat, hours=1.0, channel=Channel.IMPORT))
+    with session_scope(demo_engine) as s:
+        found = flags_for_school(s, whole_store(s), "demo-alvoen", TODAY)
+        maja_flags = next(p.flags for p in found if p.given_name == "Maja")
+        assert [(f.kind, f.rule_id) for f in maja_flags] == [("pattern", "alvoen_pattern_subject")]
+        nb = status_answer.answer(s, Asker("demo-teacher-alvoen", "nb", TODAY), "Maja Strand").text
+    assert nb.startswith("Maja Strand: bekymringsfullt fravær etter")
+    assert "Maja har vært borte fra MAT på 3 ulike dager" in nb and "Fravær med tydelig mønster" in nb

@@ -79,3 +79,46 @@ def test_explain_weekday_pattern():
     assert explain(f, "nb").startswith("Eleven har vært borte 3 mandager")
     assert explain(f, "nn").startswith("Eleven har vore borte 3 måndagar")
     assert explain(f, "en").startswith("The pupil has been absent on 3 Mondays")
+
+
+# --- Alvøen: "Fravær med tydelig mønster" (line 8), worrying below the day limits ----------------------
+# Computed with the definitions the other guides' named patterns use: three distinct school days in six
+# weeks, on one weekday, in one subject, or late.
+
+def alvoen(events):
+    return evaluate(events, load_guide("alvoen"), ON, CAL, SchoolLevel.BARNESKOLE)
+
+
+def test_alvoen_subject_pattern_below_the_day_limits():
+    two = [ev(10, 20, AbsenceKind.HOUR, "MAT"), ev(11, 5, AbsenceKind.HOUR, "MAT")]
+    assert alvoen(two) == []
+    found = alvoen(two + [ev(11, 24, AbsenceKind.HOUR, "MAT")])
+    assert [(f.kind, f.rule_id, f.subject, f.count) for f in found] == [("pattern", "alvoen_pattern_subject", "MAT", 3)]
+    assert explain(found[0], "nb").startswith("Eleven har vært borte fra MAT på 3 ulike dager")
+    assert "Fravær med tydelig mønster" in explain(found[0], "nb")
+    assert found[0].source.lines == (4, 8)
+
+
+def test_alvoen_weekday_pattern_below_the_day_limits():
+    # Mondays 19 Oct (a missed lesson), 2 Nov (left during the day) and 23 Nov (a whole day): one day in
+    # any month, far from "3 dager per måned" and "10 dager per kvartal".
+    events = [ev(10, 19, AbsenceKind.HOUR, "NOR"), ev(11, 2, AbsenceKind.LEFT_EARLY), ev(11, 23)]
+    found = alvoen(events)
+    assert [(f.rule_id, f.weekday, f.count) for f in found] == [("alvoen_pattern_weekday", 0, 3)]
+    assert alvoen(events[1:]) == []
+
+
+def test_alvoen_lateness_pattern():
+    late = [ev(11, d, AbsenceKind.LATE) for d in (3, 12)]
+    assert alvoen(late) == []
+    assert [f.rule_id for f in alvoen(late + [ev(11, 25, AbsenceKind.LATE)])] == ["alvoen_pattern_late"]
+
+
+def test_every_named_pattern_uses_one_of_the_two_shared_definitions():
+    """docs/thresholds.md: "repeated" = 2 distinct days in 6 weeks; "often" or a named pattern = 3."""
+    from naervaer.guides.loader import guide_keys
+
+    for key in guide_keys():
+        for p in load_guide(key).judgement_signs.patterns:
+            assert (p.window.kind.value, p.window.length) == ("rolling_weeks", 6), p.id
+            assert p.min_count in (2, 3), p.id
