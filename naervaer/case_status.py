@@ -9,13 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naervaer.access import Grant, Permission
+from naervaer.clock import day_of
 from naervaer.directory import school_of
-from naervaer.flags import pupil_flag_history
+from naervaer.flags import pupil_first_day, pupil_flag_history
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import Guide
 from naervaer.models import Contact, FollowUpCase, Measure, Meeting, MeetingStatus, Pupil, School
 from naervaer.rules import nextstep
 from naervaer.rules.engine import Flag
+from naervaer.rules.streaks import FirstDayDue
 from naervaer.school_calendars import calendar_for
 
 # How far back to look for the day the pupil was first flagged, when no case was opened.
@@ -34,6 +36,9 @@ class PupilStatus:
     contacts: list[Contact]
     meetings: list[Meeting]
     next: nextstep.NextStep | None  # None when nothing is worrying and no case is open
+    # The guide's first-day rules due today (contact today; the parents should have phoned): not
+    # worrying absence by a threshold, said apart (naervaer.rules.streaks).
+    first_day: tuple[FirstDayDue, ...] = ()
 
 
 def pupil_status(session: Session, grant: Grant, on: date) -> PupilStatus:
@@ -48,16 +53,17 @@ def pupil_status(session: Session, grant: Grant, on: date) -> PupilStatus:
                            .order_by(FollowUpCase.opened_on.desc())).first()
     contacts = list(session.scalars(select(Contact).where(Contact.pupil_id == pupil.id).order_by(Contact.at)))
     meetings = list(session.scalars(select(Meeting).where(Meeting.pupil_id == pupil.id).order_by(Meeting.starts_at)))
+    first_day = tuple(pupil_first_day(session, grant, on))
     if case is None and not flags:
-        return PupilStatus(pupil, school, guide, on, flags, None, None, contacts, meetings, None)
+        return PupilStatus(pupil, school, guide, on, flags, None, None, contacts, meetings, None, first_day)
 
     flagged_on = case.opened_on if case is not None else flagged_since
     measures = list(session.scalars(select(Measure).where(Measure.case_id == case.id))) if case else []
     state = nextstep.CaseState(
         flagged_on=flagged_on,
         stage=case.stage if case is not None else None,
-        contacts=[nextstep.HomeContact(on=c.at.date(), initiated_by=c.initiated_by.value, reached=c.reached)
-                  for c in contacts if c.at.date() >= flagged_on],
+        contacts=[nextstep.HomeContact(on=day_of(c.at), initiated_by=c.initiated_by.value, reached=c.reached)
+                  for c in contacts if day_of(c.at) >= flagged_on],  # the Oslo day (a call at 00:30 is that day's)
         meetings=[nextstep.Meeting(kind=m.kind.value, on=m.starts_at.date(),
                                    status="held" if m.status == MeetingStatus.HELD else m.status.value)
                   for m in meetings],
@@ -65,4 +71,4 @@ def pupil_status(session: Session, grant: Grant, on: date) -> PupilStatus:
         evaluations=[nextstep.Evaluation(on=m.evaluated_on) for m in measures if m.evaluated_on],
     )
     step = nextstep.next_step(guide, state, on, level=group.level, calendar=calendar_for(school.code, on))
-    return PupilStatus(pupil, school, guide, on, flags, flagged_since, case, contacts, meetings, step)
+    return PupilStatus(pupil, school, guide, on, flags, flagged_since, case, contacts, meetings, step, first_day)

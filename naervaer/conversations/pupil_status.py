@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 from naervaer.access import Grant, Permission, audit_read
 from naervaer.case_status import PupilStatus, pupil_status
 from naervaer.conversations.context import Asker
+from naervaer.conversations.first_day_due import first_day_lines
 from naervaer.conversations.pupil_choice import find_pupil
 from naervaer.i18n import N_, format_day, t, tn
 from naervaer.charts import HISTORY, ChartRequest
 from naervaer.flags import pupil_events
+from naervaer.guides.schema import Step
 from naervaer.replies import Message, Reply
 from naervaer.school_calendars import calendar_for
 from naervaer.settings import load_settings
@@ -26,6 +28,8 @@ ROLES = {
     "counsellor": N_("school counsellor"), "kindergarten_leader": N_("kindergarten leader"),
     "home": N_("the home"), "pupil": N_("the pupil"), "school_health_service": N_("school health service"),
     "ppt": N_("PPT (educational-psychological service)"), "team_around_pupil": N_("the team around the pupil"),
+    "school": N_("the school"), "concern_owner": N_("whoever holds the concern"),
+    "closest_adult": N_("the adult who knows the pupil best"), "doctor": N_("doctor or specialist"),
 }
 
 
@@ -34,26 +38,36 @@ def role_names(roles: tuple[str, ...] | list[str], lang: str) -> str:
     return ", ".join(names)
 
 
-def _due(due: date | tuple[date, date] | None, lang: str) -> str:
+def _due(due: date | tuple[date, date] | None, lang: str, step: Step | None = None) -> str:
+    """The deadline as a date (or a window), with the guide's own words for it when the data has them;
+    a step whose deadline counts from a step not logged yet says the guide's words, not "no deadline"."""
+    says = step.due.says.get(lang) if step is not None and step.due is not None and step.due.says else None
     if due is None:
+        if step is not None and step.due is not None:
+            words = says or tn(lang, "{n} day after the step before", "{n} days after the step before", step.due.days)
+            return t(lang, "{words}, counted from a step not logged yet", words=words)
         return t(lang, "no deadline in the guide")
     if isinstance(due, tuple):
-        return t(lang, "between {first} and {last}", first=format_day(due[0], lang), last=format_day(due[1], lang))
-    return format_day(due, lang)
+        when = t(lang, "between {first} and {last}", first=format_day(due[0], lang), last=format_day(due[1], lang))
+    else:
+        when = format_day(due, lang)
+    return t(lang, "{when} (the guide: {words})", when=when, words=says) if says else when
 
 
 def render(status: PupilStatus, lang: str) -> str:
     pupil = status.pupil.person
     title = status.guide.title
     lines = []
+    first_day = first_day_lines(status.first_day, lang, pupil.given_name)  # contact today, said apart
     if not status.flags and status.next is None:
-        return t(lang, "{name} has no worrying absence by \"{guide}\" as of {day}.", name=pupil.full_name,
-                 guide=title, day=format_day(status.on, lang))
+        return "\n".join([t(lang, "{name} has no worrying absence by \"{guide}\" as of {day}.", name=pupil.full_name,
+                             guide=title, day=format_day(status.on, lang)), *first_day])
     if status.flags:
         lines.append(t(lang, "{name}: worrying absence by \"{guide}\":", name=pupil.full_name, guide=title))
         lines += [f"• {explain(flag, lang, pupil.given_name, status.guide)}" for flag in status.flags]
     else:
         lines.append(t(lang, "{name}: no threshold crossed now, but a follow-up case is open.", name=pupil.full_name))
+    lines += first_day
     if status.flagged_since:
         lines.append(t(lang, "Worrying since {day}.", day=format_day(status.flagged_since, lang)))
     lines.append(t(lang, "Logged: {contacts} and {meetings}.",
@@ -63,7 +77,7 @@ def render(status: PupilStatus, lang: str) -> str:
     if step is not None and step.step is not None:
         lines.append(t(lang, "Next step ({stage}): {text} Responsible: {who}. Due: {due}.",
                        stage=step.stage.title.get(lang), text=step.step.text.get(lang),
-                       who=role_names(step.responsible, lang), due=_due(step.due, lang)))
+                       who=role_names(step.responsible, lang), due=_due(step.due, lang, step.step)))
         for overdue, when in step.overdue:
             lines.append(t(lang, "Overdue since {day}: {text}", day=format_day(when, lang), text=overdue.text.get(lang)))
     elif step is not None:

@@ -160,14 +160,34 @@ class FirstDayKind(StrEnum):
     LOG_CONTACT = "log_contact"              # every contact is logged
 
 
+class StreakKind(StrEnum):
+    """Which run of consecutive school days a computed first-day rule looks at (naervaer.rules.streaks)."""
+
+    ABSENT = "absent"            # whole-day absence, announced or not
+    UNANNOUNCED = "unannounced"  # whole-day absence nobody announced (no report from home, no documentation)
+
+
 class FirstDayRule(_Strict):
     id: NonEmpty
     kind: FirstDayKind
     responsible: str
     days: int | None = Field(default=None, ge=0)  # e.g. "over 3 days" -> 3; "on day 1" -> 1
+    # Computed when set: the rule applies to a pupil whose run of `streak` school days, ending on the day
+    # asked, reaches `days` (school_contacts: at least `days`; phone_required: more than `days`).
+    streak: StreakKind | None = None
     text: Localized
     note: str | None = None
     source: Source
+
+    @model_validator(mode="after")
+    def _computable(self) -> "FirstDayRule":
+        if self.streak is None:
+            return self
+        if self.kind not in (FirstDayKind.SCHOOL_CONTACTS, FirstDayKind.PHONE_REQUIRED):
+            raise ValueError("only school_contacts and phone_required rules are computed from a streak")
+        if self.days is None or (self.kind is FirstDayKind.SCHOOL_CONTACTS and self.days < 1):
+            raise ValueError("a computed first-day rule needs its days (at least 1 for school_contacts)")
+        return self
 
 
 # --- follow-up path ---------------------------------------------------------
@@ -176,6 +196,9 @@ Role = Literal[
     "contact_teacher", "subject_teacher", "department_head", "principal", "school_management",
     "resource_team", "interdisciplinary_team", "absence_officer", "counsellor", "kindergarten_leader",
     "home", "pupil", "school_health_service", "ppt", "team_around_pupil",
+    # Where a guide names no person: "skolen" (the school), "den som eier bekymringen" (whoever holds the
+    # concern), "den som har best kjennskap til eleven" (the adult who knows the pupil best), "lege/spesialist".
+    "school", "concern_owner", "closest_adult", "doctor",
 ]
 
 MeetingKind = Literal["samtale", "naervaersmote", "fagmote", "samarbeidsmote", "evaluering"]
@@ -209,6 +232,9 @@ class Due(_Strict):
     days: int = Field(ge=0)
     min_days: int | None = Field(default=None, ge=0)
     school_days: bool = False
+    # The deadline in the guide's own words ("etter 2-4 uker", "innen 2-5 dager etter fagmøtet"), said
+    # beside the computed date; its numbers must be in the step's cited lines (tests/core/test_fidelity_guides.py).
+    says: Localized | None = None
 
     @model_validator(mode="after")
     def _range(self) -> "Due":
@@ -223,14 +249,21 @@ class Step(_Strict):
     responsible: list[Role] = Field(min_length=1)
     due: Due | None = None
     meeting_kind: MeetingKind | None = None
+    # Who takes part in the step's meeting as the guide names them, the pupil included where it says so
+    # (the responsible run it and are invited too). None: the guide names nobody, and the booker invites
+    # the contact teacher, the home and the responsible (conversations/meetings.py).
+    participants: list[Role] | None = Field(default=None, min_length=1)
     done_by: DoneBy
+    note: str | None = None  # a reading we chose (who is responsible, a deadline), in English
     source: Source
+    also: list[Source] = Field(default_factory=list)  # other seed lines the step draws on
 
 
 class Stage(_Strict):
     id: NonEmpty
     title: Localized
     levels: list[SchoolLevel] | None = None  # None: the stage applies at every level of the guide
+    bti_level: int | None = Field(default=None, ge=0, le=3)  # the guide's BTI/BTTI level (0-3), where it names one
     steps: list[Step] = Field(min_length=1)
     source: Source
 

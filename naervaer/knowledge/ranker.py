@@ -32,8 +32,9 @@ class Weights:
     titles: float = 0.1
     # A unit written for other readers (a parent asking about a staff-only routine) ranks a little lower.
     other_audience: float = 0.9
-    # A unit about another school level (the kindergarten, to a school's teacher) ranks clearly lower,
-    # but still first when the question names it ("hva gjør barnehagen på nivå 1?").
+    # A unit about another school level (the kindergarten, to a school's teacher) is left out, unless the
+    # question names that level ("hva gjør barnehagen på nivå 1?"): then it ranks clearly lower, but still
+    # first when it is the one asked about.
     other_level: float = 0.75
     # BM25 over lemmas at which a match counts as strong, in units of the rarest term's IDF.
     strength_at: float = 1.2
@@ -122,7 +123,9 @@ class GuideIndex:
         if audience:
             mixed = mixed * np.array([1.0 if audience in u.audience else w.other_audience for u in self.units])
         if levels:
-            mixed = mixed * np.array([1.0 if u.applies_to(levels) else w.other_level for u in self.units])
+            named = levels_named(message)
+            mixed = mixed * np.array([1.0 if u.applies_to(levels) else
+                                      (w.other_level if named & set(u.levels or ()) else 0.0) for u in self.units])
         order = np.argsort(-mixed, kind="stable")[:k]
         best = float(mixed[order[0]]) or 1.0
         hits = []
@@ -136,6 +139,22 @@ class GuideIndex:
             strength = min(float(s_words[i]) / (w.strength_at * self._rarest), 1.0)
             hits.append(Hit(self.units[i], float(mixed[i]) / best, 0.5 * explained + 0.5 * strength))
         return hits
+
+
+_SCHOOL = frozenset({SchoolLevel.BARNESKOLE, SchoolLevel.UNGDOMSSKOLE, SchoolLevel.VGS})
+# Words that name a kind of place in a question (stems: "barnehag" is barnehage, barnehagen, barnehagar ...).
+LEVEL_WORDS: tuple[tuple[str, frozenset[SchoolLevel]], ...] = (
+    *((w, frozenset({SchoolLevel.BARNEHAGE})) for w in (
+        "barnehag", "kindergarten", "bhg", "styrer", "styrar", "ped.leder", "pedagogisk leder", "pedagogisk leiar",
+        "preschool", "nursery")),
+    *((w, _SCHOOL) for w in ("skole", "skule", "school", "elev", "pupil", "kontaktlær", "klasse", "trinn")),
+)
+
+
+def levels_named(message: str) -> frozenset[SchoolLevel]:
+    """The school levels a message names ("barnehagen" -> barnehage; "skolen", "eleven" -> the school levels)."""
+    text = message.casefold()
+    return frozenset(level for word, levels in LEVEL_WORDS if word in text for level in levels)
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ def _sources(guide):
         yield stage.source
         for step in stage.steps:
             yield step.source
+            yield from step.also
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="seed texts not available")
@@ -101,7 +102,8 @@ def test_missing_nynorsk_is_reported(tmp_path):
 
 def test_step_due_after_unknown_step_is_reported(tmp_path):
     def mutate(d):
-        d["followup"]["stages"][0]["steps"][6]["due"]["after"] = "no_such_step"
+        steps = [st for stage in d["followup"]["stages"] for st in stage["steps"]]
+        next(st for st in steps if st["id"] == "jevnaker_evaluate")["due"]["after"] = "no_such_step"
     _broken_copy(tmp_path, mutate)
     with pytest.raises(GuideFileError, match="followup: .*no_such_step"):
         load_guide("jevnaker", tmp_path)

@@ -18,12 +18,19 @@ def test_jevnaker_routine_evaluation_after_three_weeks():
     n = next_step(g, state, NOV(20))
     assert n.step.id == "jevnaker_evaluate" and n.due == date(2026, 12, 2)  # 11 Nov + 21 days
     assert n.overdue == ()
-    assert set(n.passed) == {"jevnaker_written_notice", "jevnaker_mapping"}
+    assert set(n.passed) == {"jevnaker_tell_principal", "jevnaker_written_notice", "jevnaker_resource_team_in",
+                             "jevnaker_mapping"}
     late = next_step(g, state, date(2026, 12, 3))
     assert [(s.id, d) for s, d in late.overdue] == [("jevnaker_evaluate", date(2026, 12, 2))]
     done = next_step(g, CaseState(FLAGGED, contacts=state.contacts, meetings=state.meetings,
                                   measures=state.measures, evaluations=[Evaluation(date(2026, 12, 1))]), date(2026, 12, 3))
-    assert done.step.id == "jevnaker_outcome" and done.responsible[0] == "principal"
+    # The table's two rows after the evaluation, each with its own "Ansvarlig": other services, then the outcome.
+    assert done.step.id == "jevnaker_other_services"
+    assert done.responsible == ("contact_teacher", "resource_team", "principal")
+    ticked = CaseState(FLAGGED, contacts=state.contacts, meetings=state.meetings, measures=state.measures,
+                       evaluations=[Evaluation(date(2026, 12, 1))], done_steps={"jevnaker_other_services": date(2026, 12, 2)})
+    outcome = next_step(g, ticked, date(2026, 12, 3))
+    assert outcome.step.id == "jevnaker_outcome" and outcome.responsible == ("principal",)
 
 
 def test_alvoen_numbered_routine():
@@ -50,7 +57,9 @@ def test_tynset_practical_order():
     assert [(s.id, d) for s, d in next_step(g, contacted, NOV(12)).overdue] == [("tynset_fagmote", NOV(11))]
     state = CaseState(FLAGGED, contacts=[HomeContact(NOV(4))], meetings=[Meeting("fagmote", NOV(10))])
     n = next_step(g, state, NOV(11))
-    assert n.step.id == "tynset_cooperation_meeting" and n.due == (NOV(12), NOV(15))  # 2-5 days
+    # "Innen 2-5 dager etter fagmøtet": a deadline of at most five days, no earliest day.
+    assert n.step.id == "tynset_cooperation_meeting" and n.due == NOV(15)
+    assert next_step(g, state, NOV(10)).due == NOV(15)  # the same day as the fagmøte is within the deadline
     assert next_step(g, state, NOV(16)).overdue[0][1] == NOV(15)
 
 
@@ -59,7 +68,8 @@ def test_trondelag_work_wheel():
     state = CaseState(FLAGGED, contacts=[HomeContact(NOV(3))], meetings=[Meeting("samtale", NOV(5))],
                       measures=[Measure(NOV(6))])
     n = next_step(g, state, NOV(10), SchoolLevel.VGS)
-    assert (n.stage.id, n.step.id, n.due) == ("evaluering", "trondelag_evaluate", (NOV(13), NOV(27)))
+    # "innen en-tre uker" / "etter 3 uker": at the latest three weeks after the measures, no 7-day minimum.
+    assert (n.stage.id, n.step.id, n.due) == ("evaluering", "trondelag_evaluate", NOV(27))
     agreed = CaseState(FLAGGED, contacts=state.contacts, meetings=state.meetings,
                        measures=[Measure(NOV(6), evaluation_due=NOV(20))])
     assert next_step(g, agreed, NOV(10)).due == NOV(20)
