@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from naervaer import digest
@@ -106,22 +106,25 @@ def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, list[Re
     return dict(found)
 
 
-def linked_contact_teachers(session: Session) -> list[int]:
-    """The person ids of contact teachers the bot can write to (a linked account with a stored chat)."""
+def _linked(session: Session, roles: type[ClassStaff] | type[StaffMembership], condition: ColumnElement[bool]
+            ) -> list[int]:
+    """The person ids in ``roles`` matching ``condition`` that the bot can write to (a linked account with
+    a stored chat)."""
     return list(session.scalars(
         select(ChatIdentity.person_id).distinct()
         .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
-        .join(ClassStaff, ClassStaff.person_id == ChatIdentity.person_id)
-        .where(ClassStaff.role == ClassRole.CONTACT_TEACHER)))
+        .join(roles, roles.person_id == ChatIdentity.person_id)
+        .where(condition)))
+
+
+def linked_contact_teachers(session: Session) -> list[int]:
+    """The person ids of contact teachers the bot can write to."""
+    return _linked(session, ClassStaff, ClassStaff.role == ClassRole.CONTACT_TEACHER)
 
 
 def linked_absence_officers(session: Session) -> list[int]:
     """The person ids of fraværsansvarlige (staff role absence_officer) the bot can write to."""
-    return list(session.scalars(
-        select(ChatIdentity.person_id).distinct()
-        .join(TelegramChat, TelegramChat.sender_id == ChatIdentity.sender_id)
-        .join(StaffMembership, StaffMembership.person_id == ChatIdentity.person_id)
-        .where(StaffMembership.role == StaffRole.ABSENCE_OFFICER)))
+    return _linked(session, StaffMembership, StaffMembership.role == StaffRole.ABSENCE_OFFICER)
 
 
 # --- what the morning job sends ------------------------------------------------

@@ -25,13 +25,19 @@ from naervaer.school_calendars import calendar_for
 
 
 @dataclass(frozen=True)
-class PupilFlags:
+class PupilLine:
+    """Who a line of a teacher's list is about: the fields the overview and the digest word."""
+
     pupil_id: int
     given_name: str
     family_name: str
     class_name: str
     school_code: str
     guide_key: str
+
+
+@dataclass(frozen=True)
+class PupilFlags(PupilLine):
     flags: list[Flag]
 
     @property
@@ -182,13 +188,7 @@ def pupil_events(session: Session, grant: Grant, since: date, on: date) -> list[
 
 
 @dataclass(frozen=True)
-class PupilFirstDay:
-    pupil_id: int
-    given_name: str
-    family_name: str
-    class_name: str
-    school_code: str
-    guide_key: str
+class PupilFirstDay(PupilLine):
     due: list[FirstDayDue]
 
     @property

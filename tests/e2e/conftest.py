@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, text
@@ -39,7 +41,13 @@ def trained_model() -> services.Path:
 
 @pytest.fixture(scope="session")
 def stack(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var = tmp_path_factory.mktemp("var")
+    with demo_stack(trained_model, tmp_path_factory.mktemp("var"), TODAY) as running:
+        yield running
+
+
+@contextmanager
+def demo_stack(model: services.Path, var: services.Path, today: date) -> Iterator[Stack]:
+    """Both servers on free loopback ports over a demo store seeded for, and pinned to, ``today``."""
     settings = Settings(
         database_url=f"sqlite:///{var / 'naervaer.db'}", var_dir=var, rasa_port=services.free_port(),
         actions_port=services.free_port(), log_level="INFO", tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
@@ -48,11 +56,11 @@ def stack(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with session_scope(engine) as session:
-        demo.seed(session, TODAY)
+        demo.seed(session, today)
     mp = pytest.MonkeyPatch()
-    mp.setenv("NAERVAER_TODAY", TODAY.isoformat())  # the action server inherits it
+    mp.setenv("NAERVAER_TODAY", today.isoformat())  # the action server inherits it
     try:
-        with services.running_stack(settings, trained_model):
+        with services.running_stack(settings, model):
             chat = RestChannel(settings.rasa_url)
             yield Stack(settings=settings, engine=engine, chat=chat)
             chat.close()

@@ -2,6 +2,7 @@
 linked to a chat sender id of her own."""
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -47,3 +48,16 @@ def add_families(engine: Engine, n: int, on: date, school_code: str = "demo-jevn
             link_sender(session, sender, mother)
             families.append(Family(sender=sender, child=given, pupil_id=pupil.id))
     return families
+
+
+_fresh = itertools.count()
+
+
+def linked_sender(engine: Engine, given: str, family: str) -> str:
+    """A fresh chat (new tracker) linked to the first demo person of that name."""
+    sender = f"e2e-{given.lower()}-{next(_fresh)}"
+    with session_scope(engine) as s:
+        person = s.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)
+                           .order_by(Person.id)).first()
+        link_sender(s, sender, person)
+    return sender

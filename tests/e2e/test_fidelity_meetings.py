@@ -4,7 +4,6 @@ meeting's participants, and "neste tirsdag" said on a Tuesday.
 The servers of this file run on a Tuesday (NAERVAER_TODAY=2026-11-24), so "neste tirsdag" is 1 December."""
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -12,54 +11,25 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from naervaer import demo, services
-from naervaer.chat_client import RestChannel
-from naervaer.db import make_engine, session_scope
-from naervaer.identity import link_sender
-from naervaer.migrate import upgrade
+from naervaer.db import session_scope
 from naervaer.models import Contact, Guardianship, Meeting, MeetingKind, Person, Pupil
-from naervaer.settings import PROJECT_ROOT, Settings
-from tests.e2e.conftest import Stack
+from tests.e2e.families import linked_sender
+from tests.e2e.conftest import Stack, demo_stack
 from tests.helpers import pupil_id
 
 pytestmark = pytest.mark.e2e
 TUESDAY = date(2026, 11, 24)
-_fresh = itertools.count()
 
 
 @pytest.fixture(scope="module")
 def tuesday(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Both servers and a demo store seeded for, and pinned to, Tuesday 24 November 2026."""
-    var = tmp_path_factory.mktemp("var-tuesday")
-    settings = Settings(
-        database_url=f"sqlite:///{var / 'naervaer.db'}", var_dir=var, rasa_port=services.free_port(),
-        actions_port=services.free_port(), log_level="INFO", tracker_store_url=f"sqlite:///{var / 'tracker.db'}",
-        models_dir=PROJECT_ROOT / "models",
-    )
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        demo.seed(session, TUESDAY)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NAERVAER_TODAY", TUESDAY.isoformat())  # the action server inherits it
-    try:
-        with services.running_stack(settings, trained_model):
-            chat = RestChannel(settings.rasa_url)
-            yield Stack(settings=settings, engine=engine, chat=chat)
-            chat.close()
-    finally:
-        mp.undo()
-        engine.dispose()
+    with demo_stack(trained_model, tmp_path_factory.mktemp("var-tuesday"), TUESDAY) as running:
+        yield running
 
 
 def sender_for(stack: Stack, given: str, family: str) -> str:
-    """A fresh chat (new tracker) linked to an existing demo person."""
-    sender = f"e2e-a-{given.lower()}-{next(_fresh)}"
-    with session_scope(stack.engine) as s:
-        person = s.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)
-                           .order_by(Person.id)).first()
-        link_sender(s, sender, person)
-    return sender
+    return linked_sender(stack.engine, given, family)
 
 
 def texts(messages) -> str:

@@ -16,6 +16,7 @@ from naervaer.absence import AbsenceKind, ReasonCategory
 from naervaer.db import session_scope
 from naervaer.identity import link_sender
 from naervaer.models import AbsenceRecord, Channel, ChatIdentity, Guardianship, Person, Subject, TelegramChat
+from tests.e2e.families import linked_sender
 from tests.helpers import TODAY, pupil_id
 
 pytestmark = pytest.mark.e2e
@@ -42,11 +43,7 @@ def link(stack, person: Person) -> str:
 
 
 def staff(stack, given: str, family: str) -> str:
-    with session_scope(stack.engine) as s:
-        person = s.scalars(select(Person).where(Person.given_name == given, Person.family_name == family)
-                           .order_by(Person.id)).first()
-        s.expunge(person)
-    return link(stack, person)
+    return linked_sender(stack.engine, given, family)
 
 
 def replace_records(stack, given: str, family: str, *records: dict) -> int:

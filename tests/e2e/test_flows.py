@@ -1,7 +1,6 @@
 """The flows that act, through the real Rasa server and action server, checked in the database."""
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,6 @@ from sqlalchemy import func, select
 
 from naervaer.absence import AbsenceKind, ReasonCategory
 from naervaer.db import session_scope
-from naervaer.identity import link_sender
 from naervaer.models import (
     Channel,
     Contact,
@@ -21,10 +19,10 @@ from naervaer.models import (
     MeetingKind,
     Person,
 )
+from tests.e2e.families import linked_sender
 from tests.helpers import TODAY, pupil_id, records
 
 pytestmark = pytest.mark.e2e
-_fresh = itertools.count()
 
 
 def person_id(engine, given: str, family: str) -> int:
@@ -34,12 +32,7 @@ def person_id(engine, given: str, family: str) -> int:
 
 
 def sender_for(stack, given: str, family: str) -> str:
-    """A fresh chat (new tracker) linked to an existing demo person."""
-    sender = f"e2e-{given.lower()}-{next(_fresh)}"
-    person = person_id(stack.engine, given, family)
-    with session_scope(stack.engine) as s:
-        link_sender(s, sender, s.get(Person, person))
-    return sender
+    return linked_sender(stack.engine, given, family)
 
 
 def texts(messages) -> str:
