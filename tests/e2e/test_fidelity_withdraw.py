@@ -3,29 +3,29 @@ nothing, a forged "yes" for another family's child changes nothing, and the aske
 the question naming the child and the day is answered with its button."""
 from __future__ import annotations
 
-import itertools
 import json
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
 
-from naervaer.db import session_scope
-from naervaer.identity import link_sender
-from naervaer.models import Person
+from tests.e2e.conftest import Stack, demo_stack
+from tests.e2e.families import linked_sender
 from tests.helpers import TODAY, pupil_id, records
 
 pytestmark = pytest.mark.e2e
-_fresh = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A store of its own: the report and the first-day contact made here would change what the session's
+    other tests find for Ida (test_flows counts her days and her one first-day contact)."""
+    with demo_stack(trained_model, tmp_path_factory.mktemp("var-withdraw"), TODAY) as running:
+        yield running
 
 
 def kari(stack) -> str:
     """A fresh chat linked to Kari Hansen, Ida Hansen's mother (parental responsibility)."""
-    sender = f"e2e-withdraw-{next(_fresh)}"
-    with session_scope(stack.engine) as s:
-        person = s.scalars(select(Person).where(Person.given_name == "Kari", Person.family_name == "Hansen")
-                           .order_by(Person.id)).first()
-        link_sender(s, sender, person)
-    return sender
+    return linked_sender(stack.engine, "Kari", "Hansen")
 
 
 def texts(messages) -> str:
@@ -54,7 +54,8 @@ def test_a_withdrawal_naming_another_child_withdraws_nothing(stack):
 
     reply = stack.chat.send(sender, "trekk tilbake meldingen om Tobias")
     assert "Tobias" in texts(reply), texts(reply)
-    assert "Ida" not in texts(reply) and "trukket tilbake" not in texts(reply), texts(reply)
+    # "er trukket tilbake" is the success sentence; the refusal itself says "Ingenting ble trukket tilbake".
+    assert "Ida" not in texts(reply) and "er trukket tilbake" not in texts(reply), texts(reply)
     assert not any(p.startswith("/cancel_report{") for p in payloads(reply))  # no "yes" to press
     assert sorted(r.id for r in records(stack.engine, ida, on=TODAY)) == before
 
@@ -63,7 +64,7 @@ def test_a_withdrawal_naming_another_child_withdraws_nothing(stack):
     eiriks = len(records(stack.engine, eirik))
     forged = '/cancel_report' + json.dumps({"pupil": "Eirik Berg", "date": TODAY.isoformat()})
     reply = stack.chat.send(sender, forged)
-    assert "trukket tilbake" not in texts(reply), texts(reply)
+    assert "er trukket tilbake" not in texts(reply), texts(reply)
     assert len(records(stack.engine, eirik)) == eiriks
     assert sorted(r.id for r in records(stack.engine, ida, on=TODAY)) == before
 
