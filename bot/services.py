@@ -10,7 +10,8 @@ from telegram.ext import CallbackContext
 
 from bot.config import BotConfig
 from bot.rasa import RasaClient
-from bot.state import ButtonTokens, TryLimiter
+from bot.state import ButtonTokens
+from naervaer.try_limiter import TryLimiter
 from naervaer.db import default_engine, session_scope
 from naervaer.pseudonym import telegram_sender_id
 

@@ -14,7 +14,8 @@ from telegram import Update
 from bot.main import build_application
 from bot.rasa import RasaClient
 from bot.render import split_text
-from bot.state import ButtonTokens, TryLimiter
+from bot.state import ButtonTokens
+from naervaer.try_limiter import TryLimiter
 from naervaer import chat_links
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
