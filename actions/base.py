@@ -23,7 +23,14 @@ log = logging.getLogger(__name__)
 def render(reply: Reply, dispatcher: CollectingDispatcher) -> None:
     for message in reply.messages:
         buttons = [{"title": b.title, "payload": b.payload} for b in message.buttons]
-        dispatcher.utter_message(text=message.text or None, buttons=buttons or None, image=message.image)
+        dispatcher.utter_message(text=message.text or None, buttons=buttons or None, image=message.image,
+                                 attachment=message.attachment,
+                                 json_message={"image_alt": message.image_alt} if message.image_alt else None)
+
+
+def say_language(lang: str, dispatcher: CollectingDispatcher) -> None:
+    """Tells the front end the reply's language (the web page sets its `lang` from it); no words."""
+    dispatcher.utter_message(json_message={"lang": lang})
 
 
 class CoreAction(Action, ABC):
@@ -71,4 +78,5 @@ class CoreAction(Action, ABC):
             events += [SlotSet(slot, None) for slot in form_slots]
             events += [SlotSet("requested_slot", None), ActiveLoop(None)]
         render(reply, dispatcher)
+        say_language(turn.lang, dispatcher)
         return events

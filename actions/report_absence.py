@@ -11,7 +11,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import CoreAction, render
+from actions.base import CoreAction, render, say_language
 from actions.turn import Turn, read_turn
 from naervaer.conversations import first_day
 from naervaer.conversations.failures import failure_reply, log_failure
@@ -129,6 +129,12 @@ class ValidateReportAbsenceForm(FormValidationAction):
         return {"reason": value if value in {r.value for r in first_day.REASONS} else None}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        events = await self._validate(dispatcher, tracker, domain)
+        if dispatcher.messages:
+            say_language(read_turn(tracker).lang, dispatcher)
+        return events
+
+    async def _validate(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0) >= SURE
         asking = tracker.get_slot("requested_slot")

@@ -54,6 +54,10 @@ async def send_messages(bot: Bot, chat_id: int, messages: list[BotMessage], toke
         if message.image:
             await _send_photo(bot, chat_id, message.image)
         markup = keyboard(chat_id, message.buttons, tokens)
+        if message.attachment:
+            await _send_document(bot, chat_id, message.attachment, message.text)
+            if markup is None:
+                continue
         text = message.text
         if not text.strip() and markup is not None:
             text = t(lang, "Choose one:")
@@ -62,6 +66,15 @@ async def send_messages(bot: Bot, chat_id: int, messages: list[BotMessage], toke
         pieces = split_text(text)
         for i, piece in enumerate(pieces):
             await bot.send_message(chat_id, piece, reply_markup=markup if i == len(pieces) - 1 else None)
+
+
+async def _send_document(bot: Bot, chat_id: int, attachment: str, caption: str) -> None:
+    path = Path(attachment.removeprefix("file://"))
+    if not path.is_file():
+        log.warning("a file in the reply is not here; left out")
+        return
+    with path.open("rb") as fh:
+        await bot.send_document(chat_id, document=fh, filename=path.name, caption=caption[:1024] or None)
 
 
 async def _send_photo(bot: Bot, chat_id: int, image: str) -> None:

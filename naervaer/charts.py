@@ -71,9 +71,29 @@ class ChartRequest:
         return absence_chart(list(self.events), self.guide, self.level, self.calendar, self.on, self.first_name,
                              self.lang, path)
 
+    def alt_text(self) -> str:
+        return alt_text(chart_grid(list(self.events), self.guide, self.level, self.calendar, self.on), self.guide,
+                        self.first_name, self.lang)
 
-def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, calendar: SchoolCalendar,
-                  on: date, first_name: str, lang: str, path: Path) -> Path:
+
+@dataclass(frozen=True)
+class ChartGrid:
+    """What the chart shows, as numbers: the picture and its text alternative are drawn from this one."""
+
+    monday: date  # of the first week shown
+    grid: list[list[int]]  # [weekday][week]: 0 school day, 1 late / left early, 2 lessons, 3 whole day, 4 no school
+    flagged_weeks: list[int]  # 1 where the guide counted the absence as worrying on a day of that week
+
+    @property
+    def weeks(self) -> list[date]:
+        return [self.monday + timedelta(weeks=w) for w in range(WEEKS)]
+
+    def count(self, value: int) -> int:
+        return sum(row.count(value) for row in self.grid)
+
+
+def chart_grid(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, calendar: SchoolCalendar,
+               on: date) -> ChartGrid:
     monday = on - timedelta(days=on.weekday()) - timedelta(weeks=WEEKS - 1)
     grid = [[4] * WEEKS for _ in range(5)]
     flagged_weeks = [0] * WEEKS
@@ -89,7 +109,25 @@ def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, 
             grid[weekday][week] = by_day.get(day, 0)
             if evaluate(events, guide, day, calendar, level):
                 flagged_weeks[week] = 1
+    return ChartGrid(monday, grid, flagged_weeks)
 
+
+def alt_text(shown: ChartGrid, guide: Guide, first_name: str, lang: str) -> str:
+    """The chart in words, for a screen reader and for anyone the picture does not reach."""
+    worrying = [str(d.isocalendar()[1]) for d, flagged in zip(shown.weeks, shown.flagged_weeks) if flagged]
+    text = t(lang, "Chart of {name}'s absence over the last 15 weeks, one row per weekday: {days} whole days, "
+                   "{lessons} days with lessons missed, {late} days late or left early.",
+             name=first_name, days=shown.count(3), lessons=shown.count(2), late=shown.count(1))
+    if worrying:
+        return text + " " + t(lang, "Weeks worrying by {guide}'s guide: {weeks}.", guide=guide.key.capitalize(),
+                              weeks=", ".join(worrying))
+    return text + " " + t(lang, "No week was worrying by {guide}'s guide.", guide=guide.key.capitalize())
+
+
+def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, calendar: SchoolCalendar,
+                  on: date, first_name: str, lang: str, path: Path) -> Path:
+    shown = chart_grid(events, guide, level, calendar, on)
+    grid, flagged_weeks = shown.grid, shown.flagged_weeks
     fig = Figure(figsize=(8, 3.6))
     FigureCanvasAgg(fig)
     top, bottom = fig.subplots(2, 1, height_ratios=[5, 1], sharex=True)
@@ -98,8 +136,7 @@ def absence_chart(events: list[AbsenceEvent], guide: Guide, level: SchoolLevel, 
     top.set_title(t(lang, "{name}: absence over the last 15 weeks", name=first_name), fontsize=11)
     bottom.imshow([flagged_weeks], cmap=FLAGGED, vmin=0, vmax=1, aspect="auto")
     bottom.set_yticks([0], [t(lang, "Worrying")])
-    weeks = [monday + timedelta(weeks=w) for w in range(WEEKS)]
-    bottom.set_xticks(range(WEEKS), [str(d.isocalendar()[1]) for d in weeks], fontsize=8)
+    bottom.set_xticks(range(WEEKS), [str(d.isocalendar()[1]) for d in shown.weeks], fontsize=8)
     bottom.set_xlabel(t(lang, "Week (purple: worrying by {guide})", guide=guide.key.capitalize()), fontsize=9)
     legend = [Rectangle((0, 0), 1, 1, color=COLOURS(i / 4)) for i in (3, 2, 1)]
     top.legend(legend, [t(lang, "Whole day"), t(lang, "Lessons"), t(lang, "Late or left early")],

@@ -32,6 +32,8 @@ class Message:
     text: str = ""
     buttons: tuple[Button, ...] = ()
     image: str | None = None  # a URL or file path of a PNG
+    image_alt: str = ""  # what the image shows, in words
+    attachment: str | None = None  # a file path to offer for download (a meeting's .ics)
 
 
 @dataclass

@@ -15,6 +15,8 @@ def show(messages: list[BotMessage]) -> list[dict]:
             typer.secho(f"Nærvær: {message.text}", fg=typer.colors.GREEN)
         if message.image:
             typer.secho(f"         [bilde: {message.image}]", fg=typer.colors.GREEN)
+        if message.attachment:
+            typer.secho(f"         [fil: {message.attachment}]", fg=typer.colors.GREEN)
         for button in message.buttons:
             buttons.append(button)
             typer.secho(f"   [{len(buttons)}] {button.get('title')}", fg=typer.colors.CYAN)

@@ -180,7 +180,7 @@ class MeetingAnswer:
             log.warning("meeting %s booked, invitation not written: %s", self.invitation.meeting_id,
                         type(error).__name__)
             path = str(self.invitation.path)
-            messages = [m if path not in m.text else Message(text=self.not_written) for m in self.reply.messages]
+            messages = [m if m.attachment != path else Message(text=self.not_written) for m in self.reply.messages]
             return Reply(messages=messages, slots=dict(self.reply.slots))
         return self.reply
 
@@ -461,7 +461,8 @@ def render(outcome: Outcome, lang: str) -> MeetingAnswer:
                           place=booking.place, who=role_names(list(booking.roles), lang)))
     for warning in _warnings(booking, lang):
         reply.say("⚠ " + warning)
-    reply.say(t(lang, "Calendar invitation: {path}", path=invitation.path))
+    reply.messages.append(Message(text=t(lang, "The calendar invitation to the meeting:"),
+                                  attachment=str(invitation.path)))
     proposal = booking.evaluation
     if proposal is not None:
         reply.say(_evaluation_text(proposal, lang), [Button.for_intent(

@@ -101,7 +101,8 @@ class StatusAnswer:
         """The reply with the chart drawn (or found drawn) and attached; call it outside the session."""
         if self.chart is None:
             return self.reply
-        return Reply(messages=[*self.reply.messages, Message(image=str(self.chart.draw()))],
+        chart = Message(image=str(self.chart.draw()), image_alt=self.chart.alt_text())
+        return Reply(messages=[*self.reply.messages, chart],
                      slots=dict(self.reply.slots))
 
 

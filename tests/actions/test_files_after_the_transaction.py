@@ -71,7 +71,10 @@ def test_the_status_chart_is_drawn_after_the_transaction(demo_engine, sessions_o
                    [{"entity": "pupil", "value": "Ida Hansen"}])
     assert drawn_with == [0]
     assert "Ida" in messages[0]["text"]
-    assert Path(messages[-1]["image"]).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    [chart] = [m for m in messages if m["image"]]
+    assert Path(chart["image"]).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert chart["custom"]["image_alt"].startswith("Diagram over fraværet til Ida")  # what it shows, in words
+    assert messages[-1]["custom"] == {"lang": "nb"}  # the front end learns the reply's language
 
 
 def test_the_invitation_is_written_after_the_booking_is_committed(demo_engine, sessions_open_at):
@@ -83,5 +86,6 @@ def test_the_invitation_is_written_after_the_booking_is_committed(demo_engine, s
                                         {"entity": "time", "value": "kl 10"}])
     assert written_with == [0]
     assert messages[0]["text"].startswith("Satt opp: nærværsmøte for Ida, tirsdag 24. november kl. 10.00")
-    [invitation] = [m["text"] for m in messages if m["text"].startswith("Kalenderinvitasjon: ")]
-    assert Path(invitation.removeprefix("Kalenderinvitasjon: ")).read_bytes().startswith(b"BEGIN:VCALENDAR")
+    [invitation] = [m for m in messages if m["attachment"]]
+    assert invitation["text"] == "Kalenderinvitasjonen til møtet:"
+    assert Path(invitation["attachment"]).read_bytes().startswith(b"BEGIN:VCALENDAR")

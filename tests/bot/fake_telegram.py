@@ -371,6 +371,19 @@ class FakeBotApi:
         self._record("sendPhoto", params, files, chat["id"], "photo", {"photo": source})
         return message
 
+    def m_senddocument(self, params, files):
+        chat = self._chat(params)
+        if "document" not in files and not params.get("document"):
+            raise bad("there is no document in the request")
+        caption = params.get("caption")
+        if caption and _units(caption) > 1024:
+            raise bad("message caption is too long")
+        source = files["document"][0] if "document" in files else params["document"]
+        message = self._sent_message(chat, document={"file_id": f"doc{len(self.calls)}",
+                                                     "file_unique_id": f"d{len(self.calls)}"}, caption=caption)
+        self._record("sendDocument", params, files, chat["id"], "document", {"document": source})
+        return message
+
     def m_answercallbackquery(self, params, files):
         query_id = params.get("callback_query_id")
         with self.lock:

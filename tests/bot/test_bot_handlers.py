@@ -210,6 +210,17 @@ async def test_long_replies_are_split_and_images_sent_as_photos(app, fake_api, r
     assert fake_api.errors == []
 
 
+async def test_a_meeting_invitation_arrives_as_a_calendar_file_not_as_a_server_path(app, fake_api, rasa, tmp_path):
+    ics = tmp_path / "meeting-7.ics"
+    ics.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    rasa.answer = [{"text": "Kalenderinvitasjonen til møtet:"}, {"attachment": str(ics)}, {"custom": {"lang": "nb"}}]
+    await feed(app, fake_api.private_text(PARENT, "sett opp møte"))
+    assert texts(fake_api, PARENT) == ["Kalenderinvitasjonen til møtet:"]
+    [document] = fake_api.sent(PARENT, "sendDocument")
+    assert document.files["document"][0] == "meeting-7.ics"
+    assert fake_api.errors == []
+
+
 def test_split_text_respects_utf16_units():
     text = "😀" * 3000  # two UTF-16 units each
     pieces = split_text(text)

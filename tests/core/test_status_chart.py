@@ -130,3 +130,17 @@ def test_charts_drawn_in_threads_at_once_are_all_whole_pngs(demo_engine, drawing
     for path in set(paths):
         assert_png(path)
     assert not [p for p in paths[0].parent.iterdir() if p.suffix != ".png"]  # no partial files left behind
+
+
+def test_the_chart_says_in_words_what_it_shows(demo_engine):
+    found = ida_asks(demo_engine)
+    shown = charts.chart_grid(list(found.chart.events), found.chart.guide, found.chart.level, found.chart.calendar,
+                              found.chart.on)
+    alt = found.full_reply().messages[-1].image_alt
+    assert alt.startswith("Diagram over fraværet til Ida de siste 15 ukene")
+    # the counts a screen reader hears are the squares the picture colours
+    assert f"{shown.count(3)} hele dager" in alt and f"{shown.count(2)} dager med timefravær" in alt
+    weeks = [str(d.isocalendar()[1]) for d, f in zip(shown.weeks, shown.flagged_weeks) if f]
+    assert (", ".join(weeks) in alt) if weeks else ("Ingen uke" in alt)
+    english = ida_asks(demo_engine, "en").full_reply().messages[-1].image_alt
+    assert english.startswith("Chart of Ida's absence over the last 15 weeks")
