@@ -389,3 +389,37 @@ class ThresholdNotice(Base):
     threshold_id: Mapped[str] = mapped_column(String(64))  # the guide's rule id
     window_start: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- The web chat (web/) ---
+
+
+class WebSession(Base):
+    """A browser's session with the web chat. The cookie carries a random token; only its sha256 is here.
+
+    Who is signed in is not stored on the row: the session's own ``sender_id`` is linked to the person in
+    ``chat_identities`` (as Telegram's are), so unlinking, a leaver's purge or sign-out all end it the same way."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"), UniqueConstraint("sender_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    csrf: Mapped[str] = mapped_column(String(64))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    lang: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebFile(Base):
+    """A file (a chart, an invitation) one web session may fetch under a random name."""
+
+    __tablename__ = "web_files"
+    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("session_id", "path"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("web_sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(512))
+    media_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,8 +8,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Engine, delete, inspect, select, text
 from sqlalchemy.orm import Session
 
+from naervaer.clock import start_of_day
 from naervaer.db import make_engine
 from naervaer.models import ChatIdentity, FollowUpCase, InviteCode, Person
+from naervaer.web_sessions import purge_expired
 
 CASE_RETENTION_DAYS = int(os.environ.get("NAERVAER_CASE_RETENTION_DAYS", "365"))
 TRANSCRIPT_RETENTION_DAYS = int(os.environ.get("NAERVAER_TRANSCRIPT_RETENTION_DAYS", "30"))
@@ -32,6 +34,9 @@ def purge_store(session: Session, today: date, case_retention_days: int = CASE_R
         FollowUpCase.closed_on < today - timedelta(days=case_retention_days))).rowcount
     cutoff = datetime.combine(today - timedelta(days=INVITE_RETENTION_DAYS), time(), tzinfo=timezone.utc)
     invites = session.execute(delete(InviteCode).where(InviteCode.expires_at < cutoff)).rowcount
+    # Web sessions expired by the start of `today` are ended (their sender ids unlinked); those ended over
+    # INVITE_RETENTION_DAYS ago go. Not in the returned counts, which the CLI prints as they are.
+    purge_expired(session, now=start_of_day(today), keep=timedelta(days=INVITE_RETENTION_DAYS))
     return identities, cases, invites
 
 
