@@ -1,0 +1,23 @@
+"""`python -m web`: the web chat on NAERVAER_WEB_HOST:NAERVAER_WEB_PORT (loopback by default)."""
+from __future__ import annotations
+
+import logging
+import os
+
+import uvicorn
+
+from web.app import create_app
+from web.config import load_config
+
+
+def main() -> None:
+    level = os.environ.get("NAERVAER_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = load_config()
+    # uvicorn's own access log is off: it would log client addresses with query strings; ours logs the route.
+    uvicorn.run(create_app(config), host=config.host, port=config.port, access_log=False, log_level=level.lower(),
+                server_header=False, proxy_headers=False)
+
+
+if __name__ == "__main__":
+    main()
