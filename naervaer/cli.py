@@ -12,7 +12,7 @@ import typer
 from sqlalchemy import select
 
 from naervaer import clock, demo, services
-from naervaer.db import engine_for, session_scope
+from naervaer.db import default_engine, engine_for, session_scope
 from naervaer.i18n import t
 from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES
 from naervaer.migrate import upgrade
@@ -118,14 +118,30 @@ def _telegram_beside(settings):  # noqa: ANN001, ANN202
         child.stop()
 
 
+def _web_sign_in_help(settings) -> None:  # noqa: ANN001
+    """The web chat's address and a fresh invite code for each demo persona (single use, 14 days)."""
+    from naervaer.identity import create_invite, person_for_sender
+
+    typer.secho(f"Web chat: {settings.web_url}/  (accessibility statement: {settings.web_url}/tilgjengelighet)",
+                fg=typer.colors.GREEN, bold=True)
+    with session_scope(default_engine()) as session:
+        people = {p: person_for_sender(session, demo.PERSONAS[p]) for p in demo.WEB_PERSONAS}
+        codes = {p: create_invite(session, person).code for p, person in people.items() if person is not None}
+    typer.echo("Sign in there with one of these codes (each works once):")
+    for persona, code in codes.items():
+        typer.echo(f"  {demo.WEB_PERSONAS[persona]:<44} {code}")
+    typer.echo("Or ask about the guides without signing in. New codes: naervaer invite <person id>.")
+
+
 @app.command()
 def serve() -> None:
-    """Start the action server and the Rasa server on loopback until Ctrl-C."""
+    """Start the action server, the Rasa server and the web chat on loopback until Ctrl-C."""
     settings = load_settings()
     services.stop_on_signals()
     model = services.train(settings.models_dir)
-    with services.running_stack(settings, model), _telegram_beside(settings):
+    with services.running_stack(settings, model, web=True), _telegram_beside(settings):
         typer.echo(f"Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook (Ctrl-C stops)")
+        typer.echo(f"Web chat: {settings.web_url}/")
         try:
             while True:
                 time.sleep(3600)
@@ -148,9 +164,11 @@ def run_demo(
     typer.secho("Training the model if the training data changed (about 1-2 minutes the first time) ...",
                 fg=typer.colors.YELLOW)
     model = services.train(settings.models_dir)
-    typer.secho("Starting the action server and the Rasa server (about 20 s) ...", fg=typer.colors.YELLOW)
+    typer.secho("Starting the action server, the Rasa server and the web chat (about 20 s) ...",
+                fg=typer.colors.YELLOW)
     try:
-        with services.running_stack(settings, model), _telegram_beside(settings):
+        with services.running_stack(settings, model, web=True), _telegram_beside(settings):
+            _web_sign_in_help(settings)
             chat(settings.rasa_url, demo.PERSONAS[persona], persona)
     except KeyboardInterrupt:
         pass
@@ -353,9 +371,9 @@ def status(pupil_id: str = typer.Argument(..., help="the pupil's id from the ros
 
 
 @app.command()
-def bench(only: str = typer.Option("rules,turns,memory,nlu,knowledge", help="sections, comma-separated: rules (slow: "
+def bench(only: str = typer.Option("rules,turns,memory,nlu,knowledge,web", help="sections, comma-separated: rules (slow: "
                                     "builds municipalities), turns (ours and the rasa init reference), memory, nlu, "
-                                    "knowledge (ranking one guide question)"),
+                                    "knowledge (ranking one guide question), web (what the web chat adds to a turn)"),
           sizes: str = typer.Option("2000,20000", help="rules: pupil counts, comma-separated (100000 takes minutes)"),
           backends: str = typer.Option("sqlite,postgresql", help="rules: sqlite and/or postgresql"),
           pg_url: str = typer.Option("postgresql+psycopg://postgres@127.0.0.1:5432/test", envvar="BENCH_DATABASE_URL",
@@ -379,7 +397,7 @@ def bench(only: str = typer.Option("rules,turns,memory,nlu,knowledge", help="sec
     if "rules" in chosen:
         sections.rules(ctx, sizes=[int(x) for x in sizes.split(",")], on=_on(on), pg_url=pg_url,
                        backends=[b.strip() for b in backends.split(",") if b.strip()])
-    if {"turns", "memory", "nlu"} & set(chosen):
+    if {"turns", "memory", "nlu", "web"} & set(chosen):
         services.stop_on_signals()  # Ctrl-C stops the servers the bench started
         ctx.log("the model: training only if the training data changed ...")
         model = services.train(settings.models_dir, show_output=False)
@@ -391,4 +409,57 @@ def bench(only: str = typer.Option("rules,turns,memory,nlu,knowledge", help="sec
         sections.nlu(ctx, model)
     if "knowledge" in chosen:
         sections.knowledge(ctx)
+    if "web" in chosen:
+        sections.web(ctx, model)
     typer.echo(f"JSON: {ctx.out}", err=True)
+
+
+web_sessions_app = typer.Typer(help="The web chat's sessions: list them, end them.")
+app.add_typer(web_sessions_app, name="web-sessions")
+
+
+@web_sessions_app.callback(invoke_without_command=True)
+def web_sessions_list(ctx: typer.Context,
+                      include_ended: bool = typer.Option(False, "--all", help="also ended and expired sessions"),
+                      lang: str = LANG) -> None:
+    """List the valid web sessions: number, who (roster id and role), when. Never tokens or names."""
+    from naervaer import web_sessions
+
+    if ctx.invoked_subcommand is not None:
+        return
+    with session_scope() as session:
+        rows = web_sessions.list_sessions(session, include_ended=include_ended)
+    if not rows:
+        typer.echo(t(lang, "No web sessions."))
+        return
+
+    def moment(value) -> str:  # noqa: ANN001
+        return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+    typer.echo(t(lang, "id  person  role  started  last seen  expires  ended (UTC)"))
+    for row in rows:
+        who = row.person or (t(lang, "(signed in)") if row.role else t(lang, "(anonymous)"))
+        typer.echo(f"{row.id}  {who}  {row.role or '-'}  {moment(row.created_at)}  {moment(row.last_seen_at)}  "
+                   f"{moment(row.expires_at)}  {moment(row.ended_at)}")
+
+
+@web_sessions_app.command("end")
+def web_sessions_end(session_id: int = typer.Argument(None, help="the session's number from the list"),
+                     person: str = typer.Option(None, "--person", help="end all of this person's sessions (roster id)"),
+                     lang: str = LANG) -> None:
+    """End a web session, or all of a person's: they are signed out and their chart and invitation links stop working."""
+    from naervaer import web_sessions
+    from naervaer.i18n import tn
+
+    if (session_id is None) == (person is None):
+        raise typer.BadParameter(t(lang, "Give either a session number or --person."))
+    with session_scope() as session:
+        if person is not None:
+            _person(session, person)
+            ended = web_sessions.end_for_person(session, person)
+        else:
+            ended = int(web_sessions.end_session(session, session_id))
+    if person is None and not ended:
+        typer.secho(t(lang, "No valid web session {id}.", id=session_id), fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(tn(lang, "Ended {n} web session.", "Ended {n} web sessions.", ended))

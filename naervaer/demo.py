@@ -72,6 +72,15 @@ PERSONAS = {
     "pupil-adult": "demo-pupil-adult",      # Jonas Aune, 18, Trøndelag
 }
 
+# Who `naervaer demo` prints a web sign-in code for, and how it describes them.
+WEB_PERSONAS = {
+    "parent": "Kari Hansen, Ida's mother (Jevnaker)",
+    "teacher": "Marte Lie, contact teacher of 6A (Jevnaker)",
+    "principal": "Hege Solberg, principal (Jevnaker)",
+    "teacher-trondelag": "Anders Fossum, contact teacher (Trøndelag)",
+    "pupil-adult": "Jonas Aune, pupil aged 18 (Trøndelag)",
+}
+
 
 def school_days_back(today: date, count: int, skip: int = 0) -> list[date]:
     """The `count` weekdays before `today`, after skipping `skip` of them."""

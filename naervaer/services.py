@@ -188,6 +188,19 @@ def start_action_server(settings: Settings, *, timeout: float = 60) -> Child:
     return child
 
 
+def start_web(settings: Settings, *, timeout: float = 60, name: str = "web") -> Child:
+    """The web chat as its own process, ``python -m web`` (the core never imports it), in front of the
+    Rasa server of `settings`. Several can run side by side on different ports: sessions are in the store."""
+    env = dict(os.environ)
+    env.update(NAERVAER_RASA_PORT=str(settings.rasa_port), DATABASE_URL=settings.database_url,
+               NAERVAER_VAR_DIR=str(settings.var_dir), NAERVAER_LOG_LEVEL=settings.log_level,
+               NAERVAER_WEB_HOST=settings.web_host, NAERVAER_WEB_PORT=str(settings.web_port),
+               PYTHONPATH=str(PROJECT_ROOT))
+    child = _spawn(name, [sys.executable, "-m", "web"], env, settings.var_dir / "logs")
+    _wait_ready(child, f"{settings.web_url}/widget.js", timeout)  # a static file: polling makes no session
+    return child
+
+
 def start_telegram_bot(settings: Settings, env: dict[str, str] | None = None, *, timeout: float = 60) -> Child:
     """The Telegram front end as its own process, ``python -m bot`` (the core never imports the bot), beside
     the servers of `settings` (`naervaer demo` / `serve` when TELEGRAM_BOT_TOKEN is set, the bench, the tests).
@@ -277,13 +290,16 @@ def stop_on_signals() -> None:
 
 
 @contextmanager
-def running_stack(settings: Settings, model: Path) -> Iterator[tuple[Child, Child]]:
-    """Both servers, stopped again however the block ends (Ctrl-C included)."""
+def running_stack(settings: Settings, model: Path, *, web: bool = False) -> Iterator[list[Child]]:
+    """Both servers (and the web chat in front of them, with `web`), stopped again however the block
+    ends (Ctrl-C included)."""
     children: list[Child] = []
     try:
         children.append(start_action_server(settings))
         children.append(start_rasa_server(settings, model))
-        yield children[0], children[1]
+        if web:
+            children.append(start_web(settings))
+        yield children
     finally:
         for child in reversed(children):
             child.stop()

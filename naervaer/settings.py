@@ -25,10 +25,17 @@ class Settings:
     # Empty: each Rasa server keeps its conversation locks in memory (one server). A Redis URL
     # (redis://host:port/db) lets several Rasa servers share the load behind a load balancer.
     lock_store_url: str = ""
+    # The web chat (web/, `python -m web`): loopback unless a municipality's proxy needs another address.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
 
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.web_host}:{self.web_port}"
 
     @property
     def actions_url(self) -> str:
@@ -46,4 +53,6 @@ def load_settings() -> Settings:
         tracker_store_url=os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{var_dir / 'tracker.db'}",
         models_dir=Path(os.environ.get("NAERVAER_MODELS_DIR", PROJECT_ROOT / "models")),
         lock_store_url=os.environ.get("LOCK_STORE_URL", ""),
+        web_host=os.environ.get("NAERVAER_WEB_HOST", "127.0.0.1"),
+        web_port=_int("NAERVAER_WEB_PORT", 8080),
     )

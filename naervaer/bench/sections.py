@@ -5,6 +5,7 @@
     memory  peak resident memory of the Rasa server, the action server and the Telegram bot after load
     nlu     intent and entity F1 on the held-out set
     knowledge  ranking one guide question (the exam's questions), median and p95 per guide
+    web     what the web chat adds to a turn it forwards to the Rasa REST channel
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from naervaer.bench import report
 
-SECTIONS = ("rules", "turns", "memory", "nlu", "knowledge")
+SECTIONS = ("rules", "turns", "memory", "nlu", "knowledge", "web")
 
 
 def parse_only(value: str) -> list[str]:
@@ -112,3 +113,14 @@ def knowledge(ctx: Context) -> None:
     ctx.echo("\n== Ranking one guide question (ms)\n")
     ctx.echo(report.table(rows, ["guide", "units", "questions", "median_ms", "p95_ms", "index_ms", "target_ms", "met"]))
     report.write_json(ctx.out, "knowledge", rows)
+
+
+def web(ctx: Context, model: Path) -> None:
+    from naervaer.bench import web as web_bench
+
+    ctx.log("timing the same turn through the web chat and straight to the REST channel ...")
+    row = web_bench.run(model, ctx.var_dir / "bench" / "web")
+    ctx.echo("\n== the web chat's cost per turn (a signed-in teacher's question, alternating web and REST)\n")
+    ctx.echo(report.table([row], ["turn", "n", "web_median_ms", "rest_median_ms", "added_median_ms", "added_p95_ms",
+                                  "target_ms", "met"]))
+    report.write_json(ctx.out, "web", [row])

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.e2e.families import add_families
-from tests.e2e.rush import rush, send, stored_reports
+from naervaer import services
+from naervaer.db import session_scope
+from naervaer.identity import create_invite, person_for_sender
+from tests.e2e.rush import rush, send, stored_reports, web_rush
 from tests.helpers import TODAY
 
 pytestmark = pytest.mark.e2e
@@ -77,3 +81,38 @@ def test_a_double_tap_on_both_servers_at_once_confirms_once(cluster):
     assert len(thanked) == 1, replies
     assert all(r for r in replies), "each tap gets an answer"
     assert stored_reports(cluster.engine, [family.pupil_id]) == {family.pupil_id: (1, 1)}
+
+
+@pytest.fixture(scope="module")
+def web_pair(cluster):
+    """Two web chats side by side, each in front of one of the two Rasa servers, as a proxy would put them:
+    what they share is the store (sessions, invite codes), nothing in memory."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NAERVAER_WEB_RATE_PER_ADDRESS", "0")  # all the parents' browsers come from 127.0.0.1 here
+    instances = [replace(s, web_port=services.free_port()) for s in cluster.rasa_settings]
+    children: list[services.Child] = []
+    try:
+        for i, settings in enumerate(instances):
+            children.append(services.start_web(settings, name=f"web-{i + 1}"))
+        yield [s.web_url for s in instances], children
+    finally:
+        for child in children:
+            child.stop()
+        mp.undo()
+
+
+def test_300_parents_report_at_once_through_two_web_chats_and_each_report_is_stored_once(cluster, web_pair):
+    families = add_families(cluster.engine, PARENTS, TODAY)
+    with session_scope(cluster.engine) as session:
+        codes = [create_invite(session, person_for_sender(session, f.sender)).code for f in families]
+    urls, children = web_pair
+    # Every turn goes to the other web chat than the turn before it: the session must be found in the store.
+    outcomes = asyncio.run(web_rush(families, codes, web_for=lambda i, turn: urls[(i + turn) % 2],
+                                    confirm=lambda i: i % 4 != 0))
+    _check(outcomes, cluster.engine)
+    assert sum(o.thanked for o in outcomes) == len(families) - len(families[::4])
+    # What the web chats logged meanwhile holds no code, no child's name and no message text.
+    logged = "".join(child.log_tail(10_000_000) for child in children)
+    assert logged, "the web chats log their requests"
+    leaked = [x for x in [*codes[:20], "Rush0", "er syk i dag", "naervaer_session="] if x in logged]
+    assert not leaked, leaked
