@@ -178,7 +178,8 @@ def _wait_ready(child: Child, url: str, timeout: float) -> None:
 
 def start_action_server(settings: Settings, *, timeout: float = 60) -> Child:
     env = dict(os.environ)
-    env.update(SANIC_HOST="127.0.0.1", DATABASE_URL=settings.database_url,
+    # The var dir too: the charts and invitations the actions write must land where the web chat serves from.
+    env.update(SANIC_HOST="127.0.0.1", DATABASE_URL=settings.database_url, NAERVAER_VAR_DIR=str(settings.var_dir),
                NAERVAER_LOG_LEVEL=settings.log_level, PYTHONPATH=str(PROJECT_ROOT))
     cmd = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
     if settings.log_level in {"WARNING", "ERROR"}:

@@ -2,6 +2,7 @@
 # Creates or refreshes the two environments:
 #   .venv       the app (Python >= 3.11): naervaer, actions, bot, tests
 #   .venv-rasa  the Rasa engine (Python 3.10): rasa==3.6.21 and nothing else
+# and, for the browser tests, Debian's Chromium (apt-get, only when /usr/bin/chromium is missing).
 # Each is rebuilt only when the file that defines it changed (a stamp holds its hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,7 +58,39 @@ ensure_env() { # mode dir python stamp-sources... -- pip-args...
   say "$dir ready in $((SECONDS - t0)) s, $(du -sh "$dir" | cut -f1) on disk"
 }
 
+ensure_chromium() {
+  # The browser tests drive Debian's Chromium: Playwright's own browser download does not work here.
+  if [ -x /usr/bin/chromium ]; then return; fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      say "skipping Chromium: /usr/bin/chromium is missing and installing it needs root (or sudo)."
+      say "Install it with 'apt-get install chromium chromium-driver'; the browser tests skip without it."
+      return
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "skipping Chromium: no apt-get here; install a Chromium at /usr/bin/chromium for the browser tests."
+    return
+  fi
+  local t0=$SECONDS
+  say "installing Debian's chromium and chromium-driver with apt-get (for the browser tests)"
+  local out
+  # Offline or a broken mirror must not stop the rest of the set-up: say so, and the browser tests skip.
+  if ! out=$($sudo apt-get update -qq 2>&1 && \
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver 2>&1); then
+    printf '%s\n' "$out" | tail -n 5 >&2
+    say "could not install Chromium (offline?); the browser tests skip until /usr/bin/chromium exists."
+    return
+  fi
+  say "Chromium ready in $((SECONDS - t0)) s: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
+}
+
 want=${1:-all}
+
+if [ "$want" = all ] || [ "$want" = browser ]; then
+  ensure_chromium
+fi
 
 if [ "$want" = all ] || [ "$want" = app ]; then
   if ! APP_PY=$(find_python_app); then

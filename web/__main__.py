@@ -14,9 +14,11 @@ def main() -> None:
     level = os.environ.get("NAERVAER_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = load_config()
-    # uvicorn's own access log is off: it would log client addresses with query strings; ours logs the route.
+    proxied = bool(config.forwarded_allow_ips)
+    # uvicorn's own access log is off: it logs client addresses and query strings; ours logs route and status.
     uvicorn.run(create_app(config), host=config.host, port=config.port, access_log=False, log_level=level.lower(),
-                server_header=False, proxy_headers=False)
+                server_header=False, proxy_headers=proxied,
+                forwarded_allow_ips=config.forwarded_allow_ips if proxied else None)
 
 
 if __name__ == "__main__":

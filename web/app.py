@@ -11,11 +11,11 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -28,13 +28,15 @@ from naervaer.db import engine_for, session_scope
 from naervaer.i18n import t
 from naervaer.identity import InviteError
 from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, normalise
+from naervaer.settings import Settings
 from naervaer.try_limiter import TryLimiter
-from web.config import WebConfig, load_config
+from web.config import WebConfig, config_from
 from web.limits import RateLimit
+from web.pages import chat_page, statement_page
 from web.security import SecurityHeaders
 from web.text import clean
-from web.texts import direction, page_texts, statement
-from web.turns import MEDIA, RasaUnavailable, forward, servable
+from web.texts import direction, page_texts
+from web.turns import RasaUnavailable, forward, has_files, render
 
 if TYPE_CHECKING:  # the engine is only passed through to the core's session_scope
     from sqlalchemy import Engine
@@ -47,12 +49,22 @@ CODE = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(32), as the 
 HERE = Path(__file__).resolve().parent
 
 
+def looks_like_code(text: str) -> bool:
+    """An invite code on its own (43 random characters), not a long word: codes hold digits or - and _."""
+    return len(text) >= 30 and bool(CODE.fullmatch(text)) and any(c.isdigit() or c in "-_" for c in text)
+
+
 def _accepted_language(request: Request) -> str:
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().lower()
         if code and normalise(code) in LANGUAGES and (code[:2] in ("nb", "nn", "no", "en")):
             return normalise(code)
     return DEFAULT_LANGUAGE
+
+
+def _start(session, lang: str) -> tuple[web_sessions.NewSession, web_sessions.WebSessionView]:  # noqa: ANN001
+    new = web_sessions.start(session, lang=lang)
+    return new, web_sessions.current(session, new.token)
 
 
 class WebChat:
@@ -63,8 +75,6 @@ class WebChat:
         self.per_session = RateLimit(config.per_session)
         self.per_address = RateLimit(config.per_address)
         self.codes = TryLimiter()
-        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                                     autoescape=select_autoescape(default=True, default_for_string=True))
 
     # --- the store, off the event loop ----------------------------------------------------------
 
@@ -92,6 +102,15 @@ class WebChat:
     def _address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"
 
+    async def _body(self, request: Request) -> bytes | None:
+        """The body, read only up to the limit (a body without Content-Length is not taken in whole); None: too big."""
+        raw = bytearray()
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > self.config.max_body:
+                return None
+        return bytes(raw)
+
     async def _checked(self, request: Request) -> tuple[web_sessions.WebSessionView | None, dict | None, Response | None]:
         """The session, the JSON body, or the polite refusal: no session, no or wrong CSRF token, too big, not JSON."""
         lang = _accepted_language(request)
@@ -109,8 +128,8 @@ class WebChat:
         if int(request.headers.get("content-length") or 0) > self.config.max_body:
             return view, None, self._error(413, t(lang, "That message is too long. Please keep it under {n} characters.",
                                            n=self.config.max_text))
-        raw = await request.body()
-        if len(raw) > self.config.max_body:
+        raw = await self._body(request)
+        if raw is None:
             return view, None, self._error(413, t(lang, "That message is too long. Please keep it under {n} characters.",
                                            n=self.config.max_text))
         try:
@@ -128,13 +147,14 @@ class WebChat:
         view = await self._session(request)
         new = None
         if view is None:
-            new = await self.unit(lambda s: web_sessions.start(s, lang=_accepted_language(request)))
+            lang = _accepted_language(request)
+            if not self.per_address.allow(self._address(request)):  # each new session is a row in the store
+                return Response(t(lang, "Too many messages in a short time. Please wait a minute and try again."),
+                                status_code=429, media_type="text/plain", headers={"Cache-Control": "no-store"})
+            new, view = await self.unit(_start, lang)
             token = new.token
-            view = await self.unit(web_sessions.current, token)
         lang = view.lang or DEFAULT_LANGUAGE
-        html = self.templates.get_template("chat.html").render(
-            lang=lang, dir=direction(lang), csrf=view.csrf, tr=page_texts(lang), name=view.given_name or "",
-            signed_in=view.person_id is not None)
+        html = chat_page(lang, csrf=view.csrf, name=view.given_name, signed_in=view.person_id is not None)
         response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
         if new is not None:
             self._set_cookie(response, token)
@@ -143,10 +163,7 @@ class WebChat:
     async def statement(self, request: Request) -> Response:
         view = await self._session(request)
         lang = (view.lang if view else None) or _accepted_language(request)
-        paragraphs, back = statement(lang)
-        html = self.templates.get_template("statement.html").render(lang=lang, dir=direction(lang),
-                                                                   tr=page_texts(lang), statement=paragraphs,
-                                                                   back=back)
+        html = statement_page(lang, contact_email=self.config.contact_email)
         return HTMLResponse(html)
 
     async def message(self, request: Request) -> Response:
@@ -165,6 +182,12 @@ class WebChat:
                                n=self.config.max_text))
         if not self.per_session.allow(str(view.id)):
             return self._error(429, t(lang, "Too many messages in a short time. Please wait a minute and try again."))
+        if looks_like_code(text):  # kept out of Rasa's tracker: a code is a key, not a chat message
+            hint = t(lang, "That looks like an invitation code. Please enter it in the sign-in box instead; it "
+                           "was not sent on.")
+            return JSONResponse({"lang": lang, "dir": direction(lang), "signed_in": view.person_id is not None,
+                                 "messages": [{"text": hint, "buttons": [], "image": None, "attachment": None}]},
+                                headers={"Cache-Control": "no-store"})
         try:
             reply = await forward(self.rasa, self.config.rasa_url, view.sender_id, text)
         except RasaUnavailable:
@@ -173,31 +196,15 @@ class WebChat:
         if reply.lang and reply.lang != view.lang and reply.lang in LANGUAGES:
             await self.unit(web_sessions.set_language, token, reply.lang)
         answer_lang = reply.lang or lang
-        messages = await self.unit(self._render, view.id, reply.messages, answer_lang)
+        if has_files(reply.messages):  # a grant is a write: only then a second transaction
+            messages = await self.unit(render, view.id, reply.messages, answer_lang, self.config.var_dir)
+        else:
+            messages = render(None, view.id, reply.messages, answer_lang, self.config.var_dir)
         out = {"lang": answer_lang, "dir": direction(answer_lang), "signed_in": view.person_id is not None,
                "messages": messages}
         if answer_lang != lang:
             out["texts"] = page_texts(answer_lang)
         return JSONResponse(out, headers={"Cache-Control": "no-store"})
-
-    def _render(self, session, session_id: int, messages: list, lang: str) -> list[dict]:  # noqa: ANN001
-        rendered = []
-        for m in messages:
-            item: dict = {"text": m.text, "image": None, "attachment": None,
-                          "buttons": [{"title": str(b.get("title") or b.get("payload") or ""),
-                                       "payload": str(b.get("payload") or b.get("title") or "")}
-                                      for b in m.buttons if b.get("payload") or b.get("title")]}
-            image = servable(m.image, self.config.var_dir)
-            if image is not None:
-                name = web_sessions.grant_file(session, session_id, str(image), MEDIA[image.suffix])
-                item["image"] = {"url": f"/files/{name}", "alt": m.image_alt or t(lang, "Chart of the absence")}
-            attachment = servable(m.attachment, self.config.var_dir)
-            if attachment is not None:
-                name = web_sessions.grant_file(session, session_id, str(attachment), MEDIA[attachment.suffix])
-                item["attachment"] = {"url": f"/files/{name}", "name": t(lang, "invitation") + attachment.suffix}
-            if item["text"] or item["buttons"] or item["image"] or item["attachment"]:
-                rendered.append(item)
-        return rendered
 
     async def sign_in(self, request: Request) -> Response:
         view, body, refused = await self._checked(request)
@@ -264,9 +271,14 @@ class WebChat:
         await self.rasa.aclose()
 
 
-def create_app(config: WebConfig | None = None, *, engine: Engine | None = None,
-               transport: httpx.AsyncBaseTransport | None = None) -> ASGIApp:
-    config = config or load_config()
+def create_app(settings: Settings | WebConfig | None = None, *, rasa_url: str | None = None,
+               engine: Engine | None = None, transport: httpx.AsyncBaseTransport | None = None) -> ASGIApp:
+    """The app; `settings` is the core's Settings (or a WebConfig, as the tests make it), `rasa_url` overrides
+    its Rasa server, `transport` replaces the network to Rasa (tests)."""
+    if isinstance(settings, WebConfig):
+        config = replace(settings, rasa_url=rasa_url) if rasa_url else settings
+    else:
+        config = config_from(settings, rasa_url=rasa_url)
     chat = WebChat(config, engine, transport)
     routes = [
         Route("/", chat.page),

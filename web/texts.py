@@ -37,23 +37,31 @@ def direction(lang: str) -> str:
 
 
 # The accessibility statement public bodies must publish (likestillings- og diskrimineringsloven § 18,
-# WCAG 2.1 AA). The municipality fills in its own contact address when it publishes the chat.
+# WCAG 2.1 AA). The municipality sets its own contact address (NAERVAER_WEB_CONTACT_EMAIL) when it publishes it.
 STATEMENT = (
-    N_("This chat is made to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA, as Norwegian "
-       "rules for universal design require."),
-    N_("It can be used with the keyboard alone, new answers are read out by screen readers, every button has its "
-       "text, and the absence chart has a text that says what it shows. The page works at 320 pixels wide and "
-       "at 200% zoom."),
-    N_("Each version is checked in a real browser with the automatic tool axe-core, and the whole report of an "
-       "absence is tested with the keyboard alone. Automatic checks do not find everything: the chart itself "
-       "shows colours, so its text is the full description."),
-    N_("Known gaps: the texts of the guides are written by the municipalities and may be hard to read; a "
-       "native-speaker review of the Nynorsk texts is pending."),
-    N_("Found something that does not work for you? Write to the municipality's contact address for universal "
-       "design, or tell the school. You can also report it to Uutilsynet (uutilsynet.no)."),
-    N_("Statement written on 2 December 2026."),
+    (N_("How accessible the chat is"), (
+        N_("This chat is made to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA, as "
+           "Norwegian rules for universal design require."),
+        N_("It can be used with the keyboard alone, new answers are read out by screen readers, every button has "
+           "its text, and the absence chart has a text that says what it shows. The page works at 320 pixels "
+           "wide and at 200% zoom."),
+        N_("Each version is checked in a real browser with the automatic tool axe-core, and the whole report of "
+           "an absence is tested with the keyboard alone."),
+    )),
+    (N_("Known gaps"), (
+        N_("Automatic checks do not find everything: the chart itself is a picture, so its text is the full "
+           "description. The texts of the guides are written by the municipalities and may be hard to read. A "
+           "review of the Nynorsk texts by a native speaker is pending."),
+    )),
+    (N_("Report a problem"), (
+        N_("Found something that does not work for you? Write to the municipality at the address below and say "
+           "which page and what you tried to do, or tell the school. If you get no answer, you can report it to "
+           "Uutilsynet (uutilsynet.no)."),
+    )),
 )
 
 
-def statement(lang: str) -> tuple[list[str], str]:
-    return [t(lang, p) for p in STATEMENT], t(lang, "Back to the chat")
+def statement(lang: str) -> tuple[list[tuple[str, list[str]]], str, str]:
+    """The sections (heading, paragraphs), the date line and the link back, in `lang`."""
+    sections = [(t(lang, heading), [t(lang, p) for p in paragraphs]) for heading, paragraphs in STATEMENT]
+    return sections, t(lang, "Statement written on 2 December 2026."), t(lang, "Back to the chat")

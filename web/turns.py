@@ -7,10 +7,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
+from naervaer import web_sessions
 from naervaer.chat_client import BotMessage, parse_messages, reply_language, silent
+from naervaer.i18n import t
+
+if TYPE_CHECKING:  # the store's session is only passed through to web_sessions
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +64,33 @@ def servable(path: str | None, var_dir: Path) -> Path | None:
         log.warning("a file in the reply is not one to serve; left out")
         return None
     return found
+
+
+def has_files(messages: list[BotMessage]) -> bool:
+    return any(m.image or m.attachment for m in messages)
+
+
+def _button(b: dict) -> dict[str, str]:
+    title, payload = str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title") or "")
+    return {"title": title, "payload": payload}
+
+
+def render(session: Session | None, session_id: int, messages: list[BotMessage], lang: str,
+           var_dir: Path) -> list[dict]:
+    """The messages as the page's JSON; files are granted to the session (`session` None: there are none)."""
+    rendered = []
+    for m in messages:
+        item: dict = {"text": m.text, "buttons": [_button(b) for b in m.buttons if isinstance(b, dict)
+                                                  and (b.get("payload") or b.get("title"))],
+                      "image": None, "attachment": None}
+        image = servable(m.image, var_dir) if session is not None else None
+        if image is not None:
+            name = web_sessions.grant_file(session, session_id, str(image), MEDIA[image.suffix])
+            item["image"] = {"url": f"/files/{name}", "alt": m.image_alt or t(lang, "Chart of the absence")}
+        attachment = servable(m.attachment, var_dir) if session is not None else None
+        if attachment is not None:
+            name = web_sessions.grant_file(session, session_id, str(attachment), MEDIA[attachment.suffix])
+            item["attachment"] = {"url": f"/files/{name}", "name": t(lang, "invitation") + attachment.suffix}
+        if item["text"] or item["buttons"] or item["image"] or item["attachment"]:
+            rendered.append(item)
+    return rendered

@@ -20,11 +20,13 @@ from web.config import WebConfig
 class FakeRasa:
     answer: list[dict] = field(default_factory=lambda: [{"text": "Hei!"}, {"custom": {"lang": "nb"}}])
     seen: list[dict] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
     down: bool = False
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("refused")
+        self.urls.append(str(request.url))
         self.seen.append(json.loads(request.content))
         return httpx.Response(200, json=self.answer)
 

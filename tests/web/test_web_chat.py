@@ -1,11 +1,17 @@
 """The web chat without a browser: what a visitor, a parent and an attacker get from each endpoint."""
 from __future__ import annotations
 
+import logging
+
+import httpx
 from sqlalchemy import func, select
+from starlette.testclient import TestClient
 
 from naervaer.db import session_scope
 from naervaer.models import ChatIdentity, WebSession
-from tests.web.conftest import invite
+from tests.web.conftest import Browser, invite
+from web.app import create_app
+from web.config import WebConfig
 
 
 def test_the_page_opens_an_anonymous_session_in_a_secure_cookie_under_a_strict_policy(browser):
@@ -49,6 +55,9 @@ def test_empty_over_long_and_unreadable_messages_get_a_polite_answer_and_reach_n
     assert long.status_code == 400 and "1000" in long.json()["error"]
     huge = browser.say("a" * 9000)
     assert huge.status_code == 413
+    chunks = (b'{"text": "' + b"a" * 1024 for _ in range(16))  # no Content-Length: read only up to the limit
+    streamed = browser.client.post("/api/message", content=chunks, headers={"X-CSRF-Token": browser.csrf})
+    assert streamed.status_code == 413
     not_json = browser.client.post("/api/message", content=b"{not json", headers={"X-CSRF-Token": browser.csrf,
                                                                                  "Content-Type": "application/json"})
     assert not_json.status_code == 400
@@ -187,3 +196,70 @@ def test_the_accessibility_statement_and_the_widget_are_there(browser):
     assert statement.status_code == 200 and "WCAG" in statement.text and "uutilsynet" in statement.text.lower()
     widget = browser.client.get("/widget.js")
     assert widget.headers["content-type"].startswith("text/javascript") and "iframe" in widget.text
+
+
+def test_an_invite_code_typed_into_the_chat_is_not_passed_on(demo_engine, browser, rasa):
+    reply = browser.say(invite(demo_engine))
+    hint = reply.json()["messages"][0]["text"].lower()
+    assert reply.status_code == 200 and ("kode" in hint or "code" in hint)  # nb, or the msgid until translated
+    assert rasa.seen == []
+    browser.say("Skolefravaersoppfolgingsrutine")  # a long word is a message, not a code
+    assert len(rasa.seen) == 1
+
+
+def test_a_post_without_a_session_is_refused(make_browser, rasa):
+    stranger = make_browser()
+    stranger.client.cookies.clear()
+    assert stranger.say("hei").status_code == 403
+    assert stranger.post("/api/sign-out").status_code == 403
+    assert rasa.seen == []
+
+
+def test_too_many_requests_from_one_address_are_answered_politely(demo_engine, tmp_path, rasa):
+    config = WebConfig(rasa_url="http://rasa.invalid", var_dir=tmp_path, database_url=str(demo_engine.url),
+                       per_address=3)
+    app = create_app(config, engine=demo_engine, transport=httpx.MockTransport(rasa.handler))
+    browser = Browser(TestClient(app, base_url="https://testserver"))  # opening the page (a new session) counts
+    assert [browser.say("hei").status_code for _ in range(3)] == [200, 200, 429]
+    assert "vent et minutt" in browser.say("hei").json()["error"].lower()
+    assert len(rasa.seen) == 2
+    new_visitor = TestClient(app, base_url="https://testserver").get("/")
+    assert new_visitor.status_code == 429 and "set-cookie" not in new_visitor.headers
+
+
+def test_answers_from_the_api_and_the_files_are_never_cached(browser):
+    assert browser.say("hei").headers["cache-control"] == "no-store"
+    assert browser.post("/api/message", {"text": "hei"}, csrf=None).headers["cache-control"] == "no-store"
+    assert browser.client.get("/files/nothing").headers["cache-control"] == "no-store"
+    assert browser.client.get("/static/chat.js").headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_the_app_is_built_from_the_cores_settings_and_may_be_framed_by_the_municipality(demo_engine, monkeypatch,
+                                                                                     rasa, tmp_path):
+    from naervaer.settings import load_settings
+    monkeypatch.setenv("NAERVAER_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("NAERVAER_WEB_FRAME_ANCESTORS", "https://www.kommune.example")
+    app = create_app(load_settings(), rasa_url="http://rasa.elsewhere", engine=demo_engine,
+                     transport=httpx.MockTransport(rasa.handler))
+    browser = Browser(TestClient(app, base_url="https://testserver"))
+    assert browser.page.headers["content-security-policy"].endswith(
+        "frame-ancestors 'self' https://www.kommune.example")
+    browser.say("hei")
+    assert rasa.urls == ["http://rasa.elsewhere/webhooks/rest/webhook"]
+
+
+def test_the_log_holds_no_message_code_name_or_cookie(demo_engine, browser, rasa, caplog):
+    caplog.set_level(logging.DEBUG)
+    code = invite(demo_engine)
+    browser.sign_in("A" * 43)
+    browser.sign_in(code)
+    browser.say("Ida er syk i dag")
+    browser.client.get("/files/some-secret-name")
+    rasa.down = True
+    browser.say("Ida er syk i dag")
+    # the test's own client logs its requests' URLs; the app's records are what count
+    logged = "\n".join(r.getMessage() for r in caplog.records if "https://testserver" not in r.getMessage())
+    assert "POST /api/message 200" in logged and "an invite code was refused" in logged
+    for secret in (code, "A" * 43, "Ida", "Kari", "syk", browser.client.cookies.get("naervaer_session"),
+                   browser.csrf, "some-secret-name"):
+        assert secret not in logged

@@ -4,7 +4,8 @@
 
 (function () {
   const main = document.getElementById("chat");
-  const log = document.getElementById("log");
+  const log = document.getElementById("log");  // the live region; the messages go in its list
+  const transcript = document.getElementById("transcript");
   const composer = document.getElementById("composer");
   const input = document.getElementById("text");
   const send = document.getElementById("send");
@@ -43,7 +44,7 @@
     who.className = "visually-hidden";
     who.textContent = (kind === "me" ? main.dataset.you : main.dataset.bot) + ": ";
     li.appendChild(who);
-    log.appendChild(li);
+    transcript.appendChild(li);
     return li;
   }
 
@@ -53,8 +54,12 @@
     item("me").appendChild(p);
   }
 
+  // The buttons of older messages go dead once one is pressed or a message is sent; if the turn fails,
+  // the ones that were live come back so the person can try again.
   function disableOldChoices() {
-    log.querySelectorAll("button.choice").forEach(function (b) { b.disabled = true; });
+    const live = Array.from(log.querySelectorAll("button.choice:not(:disabled)"));
+    live.forEach(function (b) { b.disabled = true; });
+    return live;
   }
 
   function addBot(message, lang) {
@@ -107,20 +112,23 @@
     return { ok: response.ok, data: data };
   }
 
+  // True when the server answered; false leaves the caller to give the text back to the person.
   async function say(text, shown) {
-    if (busy || !text.trim()) return;
+    if (busy || !text.trim()) return false;
     busy = true;
     send.disabled = true;
     log.setAttribute("aria-busy", "true");
     showError("");
-    disableOldChoices();
+    const wereLive = disableOldChoices();
     addMine(shown || text);
+    let answered = false;
     try {
       const { ok, data } = await post("/api/message", { text: text });
       if (!ok) {
         showError(data.error || main.dataset.offline);
         return;
       }
+      answered = true;
       setLanguage(data.lang, data.dir, data.texts);
       let firstChoice = null;
       data.messages.forEach(function (m) {
@@ -133,18 +141,30 @@
     } catch (e) {
       showError(main.dataset.offline);
     } finally {
+      if (!answered) wereLive.forEach(function (b) { b.disabled = false; });
       busy = false;
       send.disabled = false;
       log.setAttribute("aria-busy", "false");
     }
+    return answered;
+  }
+
+  // In the widget's frame, Escape closes the panel (web/static/widget.js listens for this word only).
+  if (window.parent !== window) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") window.parent.postMessage("naervaer:close", "*");
+    });
   }
 
   composer.addEventListener("submit", function (event) {
     event.preventDefault();
     const text = input.value;
     if (!text.trim()) return;
+    if (busy) return;
     input.value = "";
-    say(text);
+    say(text).then(function (answered) {
+      if (!answered && !input.value) input.value = text;  // nothing typed is lost when a turn fails
+    });
   });
 
   input.addEventListener("keydown", function (event) {
@@ -187,7 +207,7 @@
         return;
       }
       csrf = data.csrf;
-      log.replaceChildren();  // what was shown about a pupil goes with the session
+      transcript.replaceChildren();  // what was shown about a pupil goes with the session
       who.textContent = "";
       signedIn.hidden = true;
       signIn.hidden = false;
