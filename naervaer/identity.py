@@ -4,12 +4,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from naervaer.clock import as_utc
+from naervaer.clock import as_utc, now_utc
 from naervaer.models import ChatIdentity, InviteCode, Person
 
 INVITE_LIFETIME = timedelta(days=14)
@@ -60,7 +60,7 @@ def create_invite(session: Session, person: Person, *, lifetime: timedelta = INV
                   now: datetime | None = None) -> Invite:
     # 32 bytes = 256 random bits; URL-safe so it fits a Telegram deep link (max 64 chars).
     code = secrets.token_urlsafe(32)
-    now = now or datetime.now(timezone.utc)
+    now = now or now_utc()  # the school's clock, pinned in tests and demos like every other moment
     invite = InviteCode(code_hash=_hash(code), person_id=person.id, created_at=now, expires_at=now + lifetime)
     session.add(invite)
     session.flush()
@@ -68,7 +68,7 @@ def create_invite(session: Session, person: Person, *, lifetime: timedelta = INV
 
 
 def redeem_invite(session: Session, code: str, sender_id: str, *, now: datetime | None = None) -> Person:
-    now = now or datetime.now(timezone.utc)
+    now = now or now_utc()  # the school's clock, pinned in tests and demos like every other moment
     invite = session.scalar(
         select(InviteCode).where(InviteCode.code_hash == _hash(code)).with_for_update()
     )

@@ -165,3 +165,52 @@ def cluster(trained_model, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 for schema in (store_schema, tracker_schema):
                     conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
+
+
+# --- The web chat in a real browser (tests/e2e/browser.py) -----------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.e2e.browser import WebApp
+
+
+@pytest.fixture(scope="module")
+def web(stack: Stack) -> Iterator[WebApp]:
+    """The web app over the module's stack (the session's, or a module's own store)."""
+    from tests.e2e.browser import running_web
+
+    with running_web(stack) as app:
+        yield app
+
+
+@pytest.fixture
+def browser():
+    from tests.e2e.browser import LAUNCHER
+
+    return LAUNCHER.get()
+
+
+@pytest.fixture
+def context(browser):
+    """A browser context of its own per test: its own cookies, so its own web session."""
+    ctx = browser.new_context(viewport={"width": 1024, "height": 800}, locale="nb-NO")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def chat(context, web):
+    from tests.e2e.browser import Chat
+
+    web.forget_wrong_codes()
+    return Chat(context, web).open()
+
+
+@pytest.hookimpl(trylast=True)  # after the test's own fixtures (its browser context) are torn down
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    # Playwright keeps an event loop running while it is started: stop it before a test that needs no browser.
+    if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+        from tests.e2e.browser import LAUNCHER
+
+        LAUNCHER.close()

@@ -51,7 +51,9 @@
   function addMine(text) {
     const p = document.createElement("p");
     p.textContent = text;
-    item("me").appendChild(p);
+    const li = item("me");
+    li.appendChild(p);
+    return li;
   }
 
   // The buttons of older messages go dead once one is pressed or a message is sent; if the turn fails,
@@ -120,7 +122,7 @@
     log.setAttribute("aria-busy", "true");
     showError("");
     const wereLive = disableOldChoices();
-    addMine(shown || text);
+    const mine = addMine(shown || text);
     let answered = false;
     try {
       const { ok, data } = await post("/api/message", { text: text });
@@ -141,7 +143,10 @@
     } catch (e) {
       showError(main.dataset.offline);
     } finally {
-      if (!answered) wereLive.forEach(function (b) { b.disabled = false; });
+      if (!answered) {  // a refused message was not sent: it leaves the transcript (and goes back in the box)
+        mine.remove();
+        wereLive.forEach(function (b) { b.disabled = false; });
+      }
       busy = false;
       send.disabled = false;
       log.setAttribute("aria-busy", "false");
