@@ -39,7 +39,8 @@ class Parent:
                                                                        "message": text}, timeout=120)
         response.raise_for_status()
         self.last = response.json()
-        return "\n".join(m.get("text") or "" for m in self.last)
+        # the words only: a reply also carries facts without words (its language, for the web chat)
+        return "\n".join(m["text"] for m in self.last if m.get("text"))
 
     def press(self, title_start: str) -> str:
         payload = next(b["payload"] for m in self.last for b in m.get("buttons") or []
