@@ -8,7 +8,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(name: str, default: int) -> int:
+def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
 
@@ -47,12 +47,12 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'naervaer.db'}",
         var_dir=var_dir,
-        rasa_port=_int("NAERVAER_RASA_PORT", 5005),
-        actions_port=_int("NAERVAER_ACTIONS_PORT", 5055),
+        rasa_port=env_int("NAERVAER_RASA_PORT", 5005),
+        actions_port=env_int("NAERVAER_ACTIONS_PORT", 5055),
         log_level=os.environ.get("NAERVAER_LOG_LEVEL", "INFO").upper(),
         tracker_store_url=os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{var_dir / 'tracker.db'}",
         models_dir=Path(os.environ.get("NAERVAER_MODELS_DIR", PROJECT_ROOT / "models")),
         lock_store_url=os.environ.get("LOCK_STORE_URL", ""),
         web_host=os.environ.get("NAERVAER_WEB_HOST", "127.0.0.1"),
-        web_port=_int("NAERVAER_WEB_PORT", 8080),
+        web_port=env_int("NAERVAER_WEB_PORT", 8080),
     )

@@ -5,12 +5,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from naervaer.settings import Settings, load_settings
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
+from naervaer.settings import Settings, env_int, load_settings
 
 
 @dataclass(frozen=True)
@@ -40,8 +35,8 @@ def config_from(settings: Settings | None = None, *, rasa_url: str | None = None
                        forwarded_allow_ips=os.environ.get("NAERVAER_WEB_FORWARDED_ALLOW_IPS", "").strip(),
                        contact_email=os.environ.get("NAERVAER_WEB_CONTACT_EMAIL", "").strip()
                        or WebConfig.contact_email,
-                       per_session=_int("NAERVAER_WEB_RATE_PER_SESSION", 20),
-                       per_address=_int("NAERVAER_WEB_RATE_PER_ADDRESS", 120))
+                       per_session=env_int("NAERVAER_WEB_RATE_PER_SESSION", 20),
+                       per_address=env_int("NAERVAER_WEB_RATE_PER_ADDRESS", 120))
     return replace(config, rasa_url=rasa_url) if rasa_url else config
 
 
