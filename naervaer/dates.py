@@ -15,7 +15,7 @@ import dateparser
 from babel.dates import get_day_names
 from dateparser.search import search_dates
 
-from naervaer.languages import LANGUAGES, language
+from naervaer.languages import TYPED_LANGUAGES, language
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ DATE_WORDS = {
 def _any(kind: str) -> str:
     """Every language's words of one kind as a regex alternation, each before its prefixes ("til og med"
     before "til"): the languages share one pattern, as a message may mix them."""
-    words = dict.fromkeys(w for code in LANGUAGES for w in getattr(DATE_WORDS[code], kind))
+    words = dict.fromkeys(w for code in TYPED_LANGUAGES for w in getattr(DATE_WORDS[code], kind))
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -64,10 +64,10 @@ _CLOCK = re.compile(rf"\b(?:{_any('clock')})\s*(?P<h>\d{{1,2}})(?:[.:](?P<m>\d{{
                     r"|\b(?P<h2>\d{1,2})[:](?P<m2>\d{2})\b")
 _FILLER = re.compile(rf"\b({_any('filler')})\b")
 _AND = re.compile(rf"\s+(?:{_any('and_')}|\+)\s+|,")
-_WEEKDAYS = {**{name.casefold(): number for code in LANGUAGES  # Monday = 0
+_WEEKDAYS = {**{name.casefold(): number for code in TYPED_LANGUAGES  # Monday = 0
                 for number, name in get_day_names("wide", locale=language(code).locale).items()},
-             **{name: number for code in LANGUAGES for name, number in DATE_WORDS[code].weekdays.items()}}
-_JOINED = {word: joined for code in LANGUAGES for word, joined in DATE_WORDS[code].joined.items()}
+             **{name: number for code in TYPED_LANGUAGES for name, number in DATE_WORDS[code].weekdays.items()}}
+_JOINED = {word: joined for code in TYPED_LANGUAGES for word, joined in DATE_WORDS[code].joined.items()}
 _NEXT_WEEKDAY = re.compile(rf"\b(?:{_any('next_')})\s+(?:på\s+|on\s+)?(?P<day>\w+)\b")
 
 
@@ -116,9 +116,9 @@ def _one(text: str, base: date) -> date | None:
         return _coming(weekday, base, named_next)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = dateparser.parse(text, languages=LANGUAGES, settings=_settings(base))
+        parsed = dateparser.parse(text, languages=TYPED_LANGUAGES, settings=_settings(base))
         if parsed is None:
-            found = search_dates(text, languages=LANGUAGES, settings=_settings(base))
+            found = search_dates(text, languages=TYPED_LANGUAGES, settings=_settings(base))
             parsed = found[0][1] if found else None
     if parsed is None:
         return None
@@ -148,7 +148,7 @@ def parse_days(text: str, today: date) -> list[date]:
     if not days:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            found = search_dates(_clean(cleaned), languages=LANGUAGES, settings=_settings(today)) or []
+            found = search_dates(_clean(cleaned), languages=TYPED_LANGUAGES, settings=_settings(today)) or []
         days = [d.date() for _, d in found]
     return sorted(set(days))
 

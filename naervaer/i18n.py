@@ -1,4 +1,5 @@
-"""Languages: gettext catalogs for nb, nn and en; Babel for dates; lingua to tell which one a message is in.
+"""Languages: gettext catalogs for each of naervaer.languages; Babel for dates; lingua to tell which one a
+message is in.
 
 Message ids are English. The catalogs live in naervaer/locale and are compiled by `make i18n`
 (part of the set-up); an uncompiled catalog falls back to reading the .po file, so a checkout
@@ -7,6 +8,7 @@ is never silently untranslated.
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +19,9 @@ from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, language, normalise  # noqa: F401 (re-exported)
+from naervaer.languages import (  # noqa: F401 (LANGUAGES and normalise are re-exported)
+    DEFAULT_LANGUAGE, HOME_LANGUAGES, LANGUAGES, TYPED_LANGUAGES, language, normalise,
+)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "naervaer"
@@ -76,15 +80,62 @@ def format_moment(moment: datetime, lang: str) -> str:
     return format_datetime(moment, language(lang).moment, locale=_babel_locale(lang))
 
 
+def language_name(code: str, lang: str) -> str:
+    """A language's name written in `lang` ("polsk" for pl in nb), for staff."""
+    return Locale.parse(language(code).locale).get_language_name(_babel_locale(lang))
+
+
+def untranslated_note(lang: str) -> str | None:
+    """The one line said before the guides' own words, where they are not written in `lang`."""
+    given = language(lang).texts
+    if given == normalise(lang):
+        return None
+    return t(lang, "The school's guideline is not translated into {language}; what it says is given in {given}.",
+             language=language(lang).name, given=language_name(given, lang))
+
+
 def format_number(value: float, lang: str) -> str:
     return format_decimal(value, locale=_babel_locale(lang))
 
 
-@lru_cache(maxsize=1)
-def _detector():
+def _lingua(codes):  # noqa: ANN001, ANN202 - lingua's types load lazily
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(*(getattr(Language, language(c).lingua) for c in LANGUAGES)).build()
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, language(c).lingua) for c in codes)).build()
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    """Bokmål, Nynorsk and English alone: their confidences are what the thresholds below were measured on."""
+    return _lingua(TYPED_LANGUAGES)
+
+
+@lru_cache(maxsize=1)
+def _all_detector():
+    return _lingua([c for c in LANGUAGES if language(c).lingua])
+
+
+# A home language is taken only when lingua is this sure of it against every language (typed ones included),
+# and, in the Latin script, only from two words on: "Ida" or "ok" is no Polish (measured on the NLU examples,
+# tests/core/test_language_detection.py).
+HOME_SURE = 0.7
+
+
+def home_language(text: str) -> str | None:
+    """The home language (naervaer.languages) a message is written in, or None: typed languages first."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    for code in HOME_LANGUAGES:
+        script = language(code).script
+        if script and sum(script[0] <= ord(ch) <= script[1] for ch in letters) * 2 > len(letters):
+            return code
+    best = _all_detector().compute_language_confidence_values(text)[0]
+    code = next((c for c in HOME_LANGUAGES if language(c).lingua == best.language.name), None)
+    if code is None or best.value < HOME_SURE:
+        return None
+    latin = all(ch.isascii() or "LATIN" in unicodedata.name(ch, "") for ch in letters)
+    return None if latin and len(text.split()) < 2 else code
 
 
 def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence: float = 0.6,
@@ -99,6 +150,9 @@ def detect_language(text: str, fallback: str = DEFAULT_LANGUAGE, min_confidence:
     fallback = normalise(fallback)
     if not text or len(text.strip()) < 3:
         return fallback
+    home = home_language(text)
+    if home is not None:
+        return home
     scores = {v.language: v.value for v in _detector().compute_language_confidence_values(text)}
     nb, nn, en = (scores.get(Language.BOKMAL, 0.0), scores.get(Language.NYNORSK, 0.0),
                   scores.get(Language.ENGLISH, 0.0))

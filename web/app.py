@@ -27,7 +27,7 @@ from naervaer import web_sessions
 from naervaer.db import engine_for, session_scope
 from naervaer.i18n import t
 from naervaer.identity import InviteError
-from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, normalise
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, is_known, normalise
 from naervaer.settings import Settings
 from naervaer.try_limiter import TryLimiter
 from web.config import WebConfig, config_from
@@ -57,7 +57,7 @@ def looks_like_code(text: str) -> bool:
 def _accepted_language(request: Request) -> str:
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().lower()
-        if code and normalise(code) in LANGUAGES and (code[:2] in ("nb", "nn", "no", "en")):
+        if is_known(code):
             return normalise(code)
     return DEFAULT_LANGUAGE
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from naervaer.absence import AbsenceKind, SchoolLevel
-from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES
+from naervaer.languages import language
 
 
 class _Strict(BaseModel):
@@ -22,14 +22,15 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class Localized(_Strict):
-    """One text in each language Nærvær speaks (naervaer.languages; a test checks the fields match)."""
+    """One text in each typed language (naervaer.languages; a test checks the fields match). A home
+    language gets the text of the language its table entry names (`Language.texts`)."""
 
     nb: NonEmpty
     nn: NonEmpty
     en: NonEmpty
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        return getattr(self, language(lang).texts)
 
 
 class Source(_Strict):

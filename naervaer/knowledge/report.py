@@ -24,7 +24,7 @@ from pathlib import Path
 
 from naervaer.knowledge import exam
 from naervaer.knowledge.units import load_knowledge
-from naervaer.languages import LANGUAGES
+from naervaer.languages import TYPED_LANGUAGES
 from naervaer.settings import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "var" / "knowledge-eval"
@@ -101,7 +101,7 @@ def _through_servers(questions: list[exam.Question]) -> list[dict]:
             reply = chat.send(sender, q.q)
             text = _norm("\n".join(m.text or "" for m in reply))
             units = load_knowledge(q.guide).units
-            given = [u.id for u in units if any(_norm(getattr(u.answer, lang)) in text for lang in LANGUAGES)]
+            given = [u.id for u in units if any(_norm(getattr(u.answer, lang)) in text for lang in TYPED_LANGUAGES)]
             if q.answerable:
                 right = any(exam.answers_it(u, q) for u in units if u.id in given)
             else:

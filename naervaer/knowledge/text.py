@@ -14,7 +14,7 @@ import simplemma
 import snowballstemmer
 
 from naervaer.guides.schema import AGENCY_SYNONYMS
-from naervaer.languages import LANGUAGES
+from naervaer.languages import TYPED_LANGUAGES
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 # Words that say nothing about which part of a guide is meant. Question words stay ("hvem", "når",
@@ -46,7 +46,7 @@ def lemma(word: str) -> str:
     word already in its base form stays bokmål: "følge" is not turned into nynorsk "fylgje")."""
     if word.isdigit():
         return word
-    for lang in LANGUAGES:  # table order: bokmål first, as said above
+    for lang in TYPED_LANGUAGES:  # table order: bokmål first, as said above
         if simplemma.is_known(word, lang=lang):
             return simplemma.lemmatize(word, lang=lang).casefold()
     return simplemma.lemmatize(word, lang="nb").casefold()
