@@ -32,6 +32,7 @@ class NewAbsence:
     reason: ReasonCategory | None = None
     registered_by_id: int | None = None
     source: str | None = None
+    home_language: str | None = None
 
 
 # The columns that say *what* was recorded; the rest say who recorded it and how.
@@ -72,25 +73,34 @@ def update_content(record: AbsenceRecord, new: NewAbsence) -> bool:
 
 
 def record_home_report(session: Session, grant: Grant, days: Iterable[date], kind: AbsenceKind,
-                       reason: ReasonCategory) -> int:
-    """Store the home's report that the grant's pupil is away on `days`; returns how many days it
-    stored or newly explained (0: the same report was already there)."""
+                       reason: ReasonCategory, home_language: str | None = None) -> int:
+    """Store the home's report that the grant's pupil is away on `days`, made in `home_language`; returns how
+    many days it stored or newly explained (0: the same report was already there)."""
     pupil = grant.pupil_for(Permission.REPORT_ABSENCE)
     fresh = 0
     for day in sorted(days):
         record, created = record_absence(session, NewAbsence(
             pupil_id=pupil.id, on=day, kind=kind, channel=Channel.CHAT, announced_by_home=True, reason=reason,
-            registered_by_id=grant.viewer.id))
+            registered_by_id=grant.viewer.id, home_language=home_language))
         if created:
             audit(session, grant.viewer, pupil, AuditAction.CREATE, "absence_record", record.id)
         elif not record.announced_by_home or record.reason != reason:
             # The school registered the absence first; the home's report now explains it.
-            record.announced_by_home, record.reason = True, reason
+            record.announced_by_home, record.reason, record.home_language = True, reason, home_language
             audit(session, grant.viewer, pupil, AuditAction.UPDATE, "absence_record", record.id)
         else:
             continue
         fresh += 1
     return fresh
+
+
+def home_language(session: Session, grant: Grant) -> str | None:
+    """The language of the latest report from home for the grant's pupil (None: none made in the chat)."""
+    pupil = grant.pupil_for(Permission.VIEW_STATUS)
+    return session.scalar(
+        select(AbsenceRecord.home_language)
+        .where(AbsenceRecord.pupil_id == pupil.id, AbsenceRecord.home_language.is_not(None))
+        .order_by(AbsenceRecord.created_at.desc(), AbsenceRecord.id.desc()).limit(1))
 
 
 def register_school_absence(session: Session, grant: Grant, on: date) -> tuple[AbsenceRecord, bool]:

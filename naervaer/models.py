@@ -252,6 +252,8 @@ class AbsenceRecord(Base):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
     source: Mapped[str | None] = mapped_column(String(32))  # the school system an import came from
+    # The language a report from home was made in (naervaer.languages), so the school can book an interpreter.
+    home_language: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     subject: Mapped[Subject | None] = relationship()

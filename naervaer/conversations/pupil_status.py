@@ -6,12 +6,13 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from naervaer import absence_store
 from naervaer.access import Grant, Permission, audit_read
 from naervaer.case_status import PupilStatus, pupil_status
 from naervaer.conversations.context import Asker
 from naervaer.conversations.first_day_due import first_day_lines
 from naervaer.conversations.pupil_choice import find_pupil
-from naervaer.i18n import N_, format_day, t, tn
+from naervaer.i18n import N_, format_day, language_name, t, tn
 from naervaer.charts import HISTORY, ChartRequest
 from naervaer.flags import pupil_events
 from naervaer.guides.schema import Step
@@ -31,6 +32,9 @@ ROLES = {
     "school": N_("the school"), "concern_owner": N_("whoever holds the concern"),
     "closest_adult": N_("the adult who knows the pupil best"), "doctor": N_("doctor or specialist"),
 }
+
+
+NORWEGIAN = ("nb", "nn")
 
 
 def role_names(roles: tuple[str, ...] | list[str], lang: str) -> str:
@@ -54,11 +58,20 @@ def _due(due: date | tuple[date, date] | None, lang: str, step: Step | None = No
     return t(lang, "{when} (the guide: {words})", when=when, words=says) if says else when
 
 
-def render(status: PupilStatus, lang: str) -> str:
+def home_language_line(home_language: str | None, lang: str) -> list[str]:
+    """Which language the home writes in, when it is not Norwegian, so the school can book an interpreter."""
+    if home_language is None or home_language in NORWEGIAN:
+        return []
+    return [t(lang, "The home reported absence in {language} last time: book an interpreter for talks with the "
+                    "home if needed.", language=language_name(home_language, lang))]
+
+
+def render(status: PupilStatus, lang: str, home_language: str | None = None) -> str:
     pupil = status.pupil.person
     title = status.guide.title
     lines = []
-    first_day = first_day_lines(status.first_day, lang, pupil.given_name)  # contact today, said apart
+    # Contact today, and the home's language, said apart from the thresholds.
+    first_day = first_day_lines(status.first_day, lang, pupil.given_name) + home_language_line(home_language, lang)
     if not status.flags and status.next is None:
         return "\n".join([t(lang, "{name} has no worrying absence by \"{guide}\" as of {day}.", name=pupil.full_name,
                              guide=title, day=format_day(status.on, lang)), *first_day])
@@ -113,7 +126,8 @@ def answer(session: Session, asker: Asker, pupil_name: str | None) -> StatusAnsw
     pupil = found.pupil
     status = pupil_status(session, found.grant, asker.today)
     audit_read(session, found.grant, "pupil_status")
-    reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang))
+    home = absence_store.home_language(session, found.grant)
+    reply = Reply(slots={"pupil": pupil.person.full_name}).say(render(status, asker.lang, home))
     return StatusAnswer(reply, chart_request(session, found.grant, status, asker.lang))
 
 
