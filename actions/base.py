@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import Turn, read_turn
-from naervaer.conversations import guide_answers
+from naervaer.conversations import guide_answers, home_menu
 from naervaer.conversations.failures import failure_reply, log_failure
 from naervaer.db import session_scope
 from naervaer.i18n import t
@@ -60,11 +60,17 @@ class CoreAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         turn = read_turn(tracker)
         try:
-            # The core talks to the database synchronously; a thread keeps the action server's
-            # event loop free for everyone else's turns.
-            reply = await asyncio.to_thread(self.answer, turn)
-            if reply.unknown_sender:
-                reply = await asyncio.to_thread(self._guide_instead, turn) or reply
+            if not turn.readable and not self.part_of_form:
+                # Typed in a home language: whatever the NLU guessed, the words are not read (the form's
+                # validation sees to the form's own questions).
+                reply = home_menu.not_read(turn.lang, turn.written)
+            else:
+                # The core talks to the database synchronously; a thread keeps the action server's
+                # event loop free for everyone else's turns.
+                reply = await asyncio.to_thread(self.answer, turn)
+                if reply.unknown_sender:
+                    reply = await asyncio.to_thread(self._guide_instead, turn) or reply
+            home_menu.with_menu(reply, turn.lang)
         except Exception as error:  # the user must never meet a silent bot
             log_failure(log, f"action {self.name()}", error)
             reply = failure_reply(turn.lang, error)

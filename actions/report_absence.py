@@ -13,10 +13,10 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.base import CoreAction, render, say_language
 from actions.turn import Turn, read_turn
-from naervaer.conversations import first_day
+from naervaer.conversations import first_day, home_menu
 from naervaer.conversations.failures import failure_reply, log_failure
 from naervaer.db import session_scope
-from naervaer.languages import LANGUAGES
+from naervaer.languages import TYPED_LANGUAGES
 from naervaer.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ FORM_SLOTS = ["pupil", "absence_days", "absence_scope", "reason", "report_confir
 ANSWER_INTENTS = {"report_absence", "inform", "affirm", "deny", "nlu_fallback", "change_report",
                   "share_health_details"}
 SURE = 0.6
-# Per language, how a parent says how much of the day; every language in naervaer.languages needs an entry
+# Per typed language, how a parent says how much of the day; every one in naervaer.languages needs an entry
 # (tests/core/test_languages.py checks it). The first scope in this order that a message names wins.
 SCOPE_PHRASES = {
     "nb": {"whole_day": ("hele dagen", "hel dag"), "arrives_late": ("kommer senere", "kommer seinere", "senere"),
@@ -37,7 +37,7 @@ SCOPE_PHRASES = {
     "en": {"whole_day": ("whole day", "all day"), "arrives_late": ("later", "late"),
            "leaves_early": ("leaves early", "leave early")},
 }
-SCOPE_WORDS = [(re.compile(r"\b(" + "|".join(re.escape(p) for code in LANGUAGES for p in SCOPE_PHRASES[code][scope])
+SCOPE_WORDS = [(re.compile(r"\b(" + "|".join(re.escape(p) for code in TYPED_LANGUAGES for p in SCOPE_PHRASES[code][scope])
                            + r")\b"), scope) for scope in ("whole_day", "arrives_late", "leaves_early")]
 
 
@@ -135,6 +135,14 @@ class ValidateReportAbsenceForm(FormValidationAction):
         return events
 
     async def _validate(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        turn = read_turn(tracker)
+        if not turn.readable:
+            # Typed in a home language: nothing is read from it, whatever the NLU made of it. Inside the report,
+            # setting the asked slot (to nothing) keeps the form, which asks its question again with the buttons;
+            # a report the words alone would start is not started (the menu follows, from the submission).
+            asking = tracker.get_slot("requested_slot")
+            render(home_menu.not_read(turn.lang, turn.written, menu=False), dispatcher)
+            return [SlotSet(asking, None)] if asking else _end_report()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         sure = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0) >= SURE
         asking = tracker.get_slot("requested_slot")

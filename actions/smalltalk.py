@@ -71,7 +71,8 @@ class ActionChooseLanguage(CoreAction):
     action_name = "action_choose_language"
 
     def answer(self, turn: Turn) -> Reply:
-        return smalltalk.choose_language(turn.entity("language"), turn.lang)
+        with session_scope() as session:
+            return smalltalk.choose_language(session, turn.asker, turn.entity("language"))
 
 
 class ActionRestart(CoreAction):

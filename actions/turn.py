@@ -9,7 +9,8 @@ from rasa_sdk import Tracker
 from naervaer.clock import today
 from naervaer.conversations.context import Asker
 from naervaer.i18n import detect_language, normalise
-from naervaer.languages import LANGUAGES, language
+from naervaer.identity import stored_language
+from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, language, typed
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ class Turn:
     # The last action the bot ran before this message (e.g. "action_default_fallback"), if any.
     previous_action: str | None = None
     slots: dict[str, object] = field(default_factory=dict)
+    # The language the message is written in; None for a button press, which has no words of its own.
+    written: str | None = None
+
+    @property
+    def readable(self) -> bool:
+        """Whether the words are read: a press, or text in a typed language. Text in a home language is never
+        read (naervaer.languages): the action answers with the buttons instead."""
+        return self.written is None or typed(self.written)
 
     @property
     def asker(self) -> Asker:
@@ -35,10 +44,11 @@ class Turn:
 
 
 def message_language(text: str, previous: str) -> str:
-    """The written language of a message: English when lingua is fairly sure, else Bokmål or Nynorsk by
-    their marker words, else lingua's pick when clear, else the person's previous language."""
+    """The written language of a message: a home language when lingua is sure of it (or its script tells),
+    English when lingua is fairly sure, else Bokmål or Nynorsk by their marker words, else lingua's pick when
+    clear, else the person's previous language."""
     first = detect_language(text, fallback=previous, min_confidence=0.5, tie=0.15)
-    if first == "en":
+    if first == "en" or not typed(first):
         return first
     words = {w.strip(".,!?:;«»\"'()") for w in text.lower().split()}
     marked = [code for code in LANGUAGES if words & language(code).markers]
@@ -48,14 +58,16 @@ def message_language(text: str, previous: str) -> str:
 def read_turn(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    chosen = tracker.get_slot("language")
+    # Within a conversation the slot holds the pick; a later one finds it with the chat identity.
+    chosen = tracker.get_slot("language") or stored_language(tracker.sender_id)
     previous = tracker.get_slot("last_language") or "nb"
-    if chosen:
-        lang = normalise(chosen)
-    elif text.startswith("/"):  # a button press or typed intent syntax carries no language of its own
-        lang = normalise(previous)
-    else:
-        lang = message_language(text, previous)
+    pressed = text.startswith("/")  # a button press or typed intent syntax carries no language of its own
+    if chosen and not typed(previous):
+        # A picked home language says what to answer in, not what the person types: words that tell no
+        # language ("takk", "ok") are read as Bokmål, and answered in the picked language.
+        previous = DEFAULT_LANGUAGE
+    written = None if pressed else message_language(text, previous)
+    lang = normalise(chosen or written or previous)
     entities: dict[str, str] = {}
     for entity in message.get("entities") or []:
         value = entity.get("value")
@@ -66,7 +78,11 @@ def read_turn(tracker: Tracker) -> Turn:
     return Turn(sender_id=tracker.sender_id, text=text, intent=(message.get("intent") or {}).get("name"),
                 entities=entities, lang=lang, today=today(), intent_ranking=ranking,
                 previous_action=_previous_action(tracker.events or []),
-                slots={k: v for k, v in (tracker.slots or {}).items() if v is not None})
+                slots={k: v for k, v in (tracker.slots or {}).items() if v is not None},
+                written=written)
+
+
+
 
 
 def _previous_action(events: list[dict]) -> str | None:

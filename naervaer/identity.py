@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from naervaer.clock import as_utc, now_utc
+from naervaer.db import session_scope
 from naervaer.models import ChatIdentity, InviteCode, Person
 
 INVITE_LIFETIME = timedelta(days=14)
@@ -40,6 +42,31 @@ def link_sender(session: Session, sender_id: str, person: Person) -> ChatIdentit
         identity.person_id = person.id
     session.flush()
     return identity
+
+
+def chosen_language(session: Session, sender_id: str) -> str | None:
+    """The language a linked sender picked from the language buttons (None: never picked, or not linked)."""
+    return session.scalar(select(ChatIdentity.language).where(ChatIdentity.sender_id == sender_id))
+
+
+def stored_language(sender_id: str) -> str | None:
+    """`chosen_language` in a session of its own; None too when the store cannot be reached (the action's own
+    work then fails, and says so in the person's language)."""
+    try:
+        with session_scope() as session:
+            return chosen_language(session, sender_id)
+    except SQLAlchemyError:
+        return None
+
+
+def choose_language(session: Session, sender_id: str, code: str) -> bool:
+    """Remember a linked sender's pick for later sessions; False for a sender linked to nobody (the chat's
+    own memory of the conversation still holds it)."""
+    identity = session.scalar(select(ChatIdentity).where(ChatIdentity.sender_id == sender_id))
+    if identity is None:
+        return False
+    identity.language = code
+    return True
 
 
 def forget_sender(session: Session, sender_id: str) -> bool:

@@ -25,7 +25,8 @@ from naervaer.directory import contact_teacher, guardianships_of, school_of
 from naervaer.flags import pupil_absence_streak
 from naervaer.guides.loader import load_guide
 from naervaer.guides.schema import FirstDayKind, FirstDayRule
-from naervaer.i18n import N_, format_day, t
+from naervaer.i18n import N_, format_day, t, untranslated_note
+from naervaer.languages import typed
 from naervaer.pupil_lookup import find_pupils
 from naervaer.replies import Button, Reply
 from naervaer.school_calendars import calendar_for
@@ -138,8 +139,8 @@ def render_child(choice: ChildChoice, lang: str) -> Step:
                  name=choice.not_found)
     else:
         text = t(lang, "Which child is it?")
-    return Step(reply=Reply().say(text, [Button.for_intent(c.given_name, "inform", pupil=c.full_name)
-                                         for c in choice.options]))
+    return Step(reply=Reply().say(text, [*(Button.for_intent(c.given_name, "inform", pupil=c.full_name)
+                                           for c in choice.options), _cancel(lang)]))
 
 
 def choose_child(session: Session, asker: Asker, name: str | None) -> Step:
@@ -231,22 +232,36 @@ def reason_in(text: str) -> str | None:
 # --- the questions and the confirmation (words only) -------------------------------------------
 
 
+# The days a button can report; the payload is in the date reader's words, whatever the button's language.
+DAY_BUTTONS = (
+    (N_("Today"), "i dag"),
+    (N_("Tomorrow"), "i morgen"),
+    (N_("Today and tomorrow"), "i dag og i morgen"),
+    (N_("The rest of the week"), "resten av uka"),
+)
+
+
+def _cancel(lang: str) -> Button:
+    return Button.for_intent(t(lang, "Cancel"), "deny")
+
+
 def ask_days(lang: str) -> Reply:
-    return Reply().say(t(lang, "Which days? For example \"i dag\", \"i morgen\" or \"fra mandag til onsdag\"."),
-                       [Button.for_intent(t(lang, "Today"), "inform", date="i dag"),
-                        Button.for_intent(t(lang, "Tomorrow"), "inform", date="i morgen")])
+    question = (t(lang, "Which days? For example \"i dag\", \"i morgen\" or \"fra mandag til onsdag\".") if typed(lang)
+                else t(lang, "Which days? Choose below."))
+    return Reply().say(question, [*(Button.for_intent(t(lang, title), "inform", date=words)
+                                    for title, words in DAY_BUTTONS), _cancel(lang)])
 
 
 def ask_scope(lang: str) -> Reply:
     return Reply().say(t(lang, "The whole day, or part of it?"),
-                       [Button.for_intent(t(lang, label).capitalize(), "inform", absence_scope=key)
-                        for key, (_kind, label) in SCOPES.items()])
+                       [*(Button.for_intent(t(lang, label).capitalize(), "inform", absence_scope=key)
+                          for key, (_kind, label) in SCOPES.items()), _cancel(lang)])
 
 
 def ask_reason(lang: str) -> Reply:
     return Reply().say(t(lang, "What is the reason? Choose one; please don't write details about health here."),
-                       [Button.for_intent(t(lang, label).capitalize(), "inform", reason=reason.value)
-                        for reason, label in REASONS.items()])
+                       [*(Button.for_intent(t(lang, label).capitalize(), "inform", reason=reason.value)
+                          for reason, label in REASONS.items()), _cancel(lang)])
 
 
 def _list_days(days: tuple[date, ...] | list[date], lang: str) -> str:
@@ -341,7 +356,8 @@ def decide_store(session: Session, asker: Asker, pupil_name: str, days: list[str
     viewer, pupil = found
     grant = require(session, viewer, Permission.REPORT_ABSENCE, pupil, asker.today)
     reported = tuple(sorted(date.fromisoformat(d) for d in days))
-    fresh = absence_store.record_home_report(session, grant, reported, SCOPES[scope][0], ReasonCategory(reason))
+    fresh = absence_store.record_home_report(session, grant, reported, SCOPES[scope][0], ReasonCategory(reason),
+                                             home_language=asker.lang)
     if not fresh:
         return Stored(True, pupil.person.given_name, reported)
     contacts.record_first_day_contact(session, grant)
@@ -350,6 +366,9 @@ def decide_store(session: Session, asker: Asker, pupil_name: str, days: list[str
 
 
 def _say_expectations(expectations: Expectations, lang: str, reply: Reply) -> None:
+    untranslated = untranslated_note(lang)
+    if untranslated and expectations.phone_rules:
+        reply.say(untranslated)
     for phone in expectations.phone_rules:
         rule = phone.rule
         note = rule.text.get(lang)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from naervaer import identity
 from naervaer.conversations.context import Asker, who_is_asking
+from naervaer.conversations.home_menu import LANGUAGE_LABEL, language_buttons, menu_buttons
 from naervaer.directory import role_of
 from naervaer.i18n import N_, t
-from naervaer.languages import LANGUAGES, language
+from naervaer.languages import LANGUAGES, typed
 from naervaer.replies import Button, Reply
 
 TEXTS = {
@@ -66,24 +68,25 @@ def answer(intent: str, lang: str) -> Reply:
     return Reply().say(t(lang, TEXTS.get(intent, TEXTS["help"])))
 
 
-def language_buttons() -> list[Button]:
-    return [Button.for_intent(language(code).name, "choose_language", language=code) for code in LANGUAGES]
-
-
 def help_for(session: Session, asker: Asker) -> Reply:
     return render_help(asker.lang, role_of(session, who_is_asking(session, asker)))
 
 
 def render_help(lang: str, role: str) -> Reply:
-    """What Nærvær can do for someone in this role (staff, parent, pupil, unknown)."""
-    text = t(lang, HELP_BY_ROLE[role])
-    return Reply().say(text + "\n" + t(lang, "I answer in bokmål, nynorsk or English:"), language_buttons())
+    """What Nærvær can do for someone in this role (staff, parent, pupil, unknown); in a home language, with the
+    buttons that do it."""
+    text = t(lang, HELP_BY_ROLE[role]) + "\n" + t(
+        lang, "I answer in Bokmål, Nynorsk, English, Polski, Lietuvių, Українська, العربية, Soomaali, ትግርኛ and اردو:")
+    return Reply().say(text, language_buttons() if typed(lang) else menu_buttons(lang))
 
 
-def choose_language(value: str | None, lang: str) -> Reply:
-    """Switch to the chosen written language, or offer the three when none was named."""
+def choose_language(session: Session, asker: Asker, value: str | None) -> Reply:
+    """Switch to the chosen language and remember it with the chat identity, or offer them all when none was
+    named."""
     if value not in LANGUAGES:
-        return Reply().say(t(lang, "Which language do you want me to answer in?"), language_buttons())
+        return Reply().say(LANGUAGE_LABEL + "\n" + t(asker.lang, "Which language do you want me to answer in?"),
+                           language_buttons())
+    identity.choose_language(session, asker.sender_id, value)
     reply = Reply().say(t(value, "OK, I will answer in English from now on."))
     reply.slots["language"] = value
     return reply
