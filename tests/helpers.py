@@ -22,3 +22,15 @@ def records(engine, pupil: int, **where) -> list[AbsenceRecord]:
         for key, value in where.items():
             stmt = stmt.where(getattr(AbsenceRecord, key) == value)
         return list(s.scalars(stmt))
+
+
+# A first message as a parent might write it, about a sick child: the health words in it must not be read.
+FIRST_MESSAGES = {
+    "pl": "Dzień dobry, moje dziecko jest dziś chore",
+    "lt": "Laba diena, mano vaikas šiandien serga",
+    "uk": "Добрий день, моя дитина сьогодні хвора",
+    "ar": "مرحبا، ابني مريض اليوم",
+    "so": "Subax wanaagsan, ilmahaygu maanta waa jiran yahay",
+    "ti": "ሰላም፡ ውላደይ ሎሚ ሓሚሙ እዩ",
+    "ur": "السلام علیکم، میرا بیٹا آج بیمار ہے",
+}

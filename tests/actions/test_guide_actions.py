@@ -97,11 +97,20 @@ def test_ask_human_gives_the_school_phone_to_staff(demo_engine):
     assert messages[0]["text"].endswith("Ås demoskole: phone 64 96 00 00.")
 
 
-def test_choosing_nynorsk_sets_the_language_slot():
+def test_choosing_nynorsk_sets_the_language_slot_and_keeps_it_with_the_chat(demo_engine):
     messages, events = run(ActionChooseLanguage(), tracker(
-        "anyone", "kan du svare på nynorsk", "choose_language", [{"entity": "language", "value": "nn"}]))
+        "demo-parent", "kan du svare på nynorsk", "choose_language", [{"entity": "language", "value": "nn"}]))
     assert SlotSet("language", "nn") in events
     assert messages[0]["text"] == "Greitt, no svarar eg på nynorsk."
+    # A later conversation (no slots) answers in Nynorsk, whatever the message is written in.
+    later, _ = run(ActionSmallTalk(), tracker("demo-parent", "tusen takk", "thank"))
+    assert later[0]["text"] == "Berre hyggeleg!"
+
+
+def test_an_anonymous_visitor_can_choose_a_language_too(demo_engine):
+    _, events = run(ActionChooseLanguage(), tracker(
+        "anyone", "polski", "choose_language", [{"entity": "language", "value": "pl"}]))
+    assert SlotSet("language", "pl") in events  # kept in the conversation; there is no chat identity to keep it
 
 
 def test_help_depends_on_the_role(demo_engine):
@@ -109,7 +118,8 @@ def test_help_depends_on_the_role(demo_engine):
     teacher, _ = run(ActionSmallTalk(), tracker("demo-teacher", "hva kan du hjelpe med", "help"))
     assert "melde fravær første dag" in parent[0]["text"]
     assert "logge kontakt med hjemmet" in teacher[0]["text"]
-    assert [b["title"] for b in teacher[0]["buttons"]] == ["Bokmål", "Nynorsk", "English"]
+    assert [b["title"] for b in teacher[0]["buttons"]] == [
+        "Bokmål", "Nynorsk", "English", "Polski", "Lietuvių", "Українська", "العربية", "Soomaali", "ትግርኛ", "اردو"]
 
 
 @pytest.mark.parametrize(("text", "previous", "expected"), [

@@ -58,7 +58,8 @@ def test_a_name_that_is_none_of_the_children_gets_the_children_as_buttons(demo_e
     assert step.value is None and not step.stop
     [message] = step.reply.messages
     assert message.text == "I can't find Sofie among the children you can report for. Which child is it?"
-    assert [(b.title, b.payload) for b in message.buttons] == [("Ida", '/inform{"pupil":"Ida Hansen"}')]
+    assert [(b.title, b.payload) for b in message.buttons] == [("Ida", '/inform{"pupil":"Ida Hansen"}'),
+                                                               ("Cancel", "/deny")]
 
 
 def test_who_may_not_report_is_told_why(demo_engine):
@@ -104,15 +105,26 @@ def test_days_are_checked_against_the_limits_and_the_school_calendar(demo_engine
         assert first_day.choose_days(s, asker("demo-parent-noresp"), "Ida Hansen", "i dag").stop
 
 
+def test_the_day_buttons_say_days_the_date_reader_reads():
+    """Every day button's words, whatever its title's language, are read as the days it names."""
+    from naervaer.dates import parse_days
+
+    for _title, words in first_day.DAY_BUTTONS:
+        assert parse_days(words, TODAY), words
+    assert parse_days("i dag og i morgen", TODAY) == [TODAY, TODAY + timedelta(days=1)]
+    assert parse_days("resten av uka", TODAY)[-1].weekday() == 4  # Monday to Friday
+
+
 def test_the_question_buttons_send_the_answers_as_entities():
     assert [b.payload for b in first_day.ask_days("en").messages[0].buttons] == \
-        ['/inform{"date":"i dag"}', '/inform{"date":"i morgen"}']
+        ['/inform{"date":"i dag"}', '/inform{"date":"i morgen"}', '/inform{"date":"i dag og i morgen"}',
+         '/inform{"date":"resten av uka"}', "/deny"]
     assert [b.payload for b in first_day.ask_scope("en").messages[0].buttons] == \
         ['/inform{"absence_scope":"whole_day"}', '/inform{"absence_scope":"arrives_late"}',
-         '/inform{"absence_scope":"leaves_early"}']
+         '/inform{"absence_scope":"leaves_early"}', "/deny"]
     assert [(b.title, b.payload) for b in first_day.ask_reason("en").messages[0].buttons] == [
         ("Sick", '/inform{"reason":"sick"}'), ("Doctor or dentist", '/inform{"reason":"medical_appointment"}'),
-        ("Leave", '/inform{"reason":"leave"}'), ("Other", '/inform{"reason":"other"}')]
+        ("Leave", '/inform{"reason":"leave"}'), ("Other", '/inform{"reason":"other"}'), ("Cancel", "/deny")]
     summary = first_day.summary(asker("x"), "Ida Hansen", [TODAY.isoformat()], "whole_day", "sick")
     assert summary.text == "Ida is away Monday 23 November, the whole day, reason: sick. Is that right?"
     assert [b.payload for b in summary.messages[0].buttons] == ["/affirm", "/deny"]
@@ -128,7 +140,7 @@ def test_a_name_with_a_quotation_mark_stays_one_value_in_the_button(demo_engine)
     with session_scope(demo_engine) as s:
         step = first_day.choose_child(s, asker("demo-parent"), None)
     buttons = step.reply.messages[0].buttons
-    pressed = {b.title: json.loads(b.payload.removeprefix("/inform")) for b in buttons}
+    pressed = {b.title: json.loads(b.payload.removeprefix("/inform")) for b in buttons if b.payload != "/deny"}
     assert pressed['Noah "Nono"'] == {"pupil": 'Noah "Nono" Bakke'}
 
 

@@ -26,11 +26,14 @@ def test_a_name_with_a_quotation_mark_stays_one_entity_in_the_guess_buttons():
     assert buttons[2].payload == "/help"
 
 
-def test_the_language_buttons_choose_each_language():
-    buttons = smalltalk.choose_language(None, "nb").messages[0].buttons
-    assert [(b.title, b.payload) for b in buttons] == [
-        ("Bokmål", '/choose_language{"language":"nb"}'), ("Nynorsk", '/choose_language{"language":"nn"}'),
-        ("English", '/choose_language{"language":"en"}')]
+def test_the_language_buttons_choose_each_language_named_in_itself(demo_engine):
+    with session_scope(demo_engine) as session:
+        reply = smalltalk.choose_language(session, Asker("demo-parent", "nb", TODAY), None)
+    assert reply.text.startswith("🌐 Language / Språk / Język")
+    assert [(b.title, b.payload) for b in reply.messages[0].buttons] == [
+        (name, f'/choose_language{{"language":"{code}"}}') for code, name in (
+            ("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English"), ("pl", "Polski"), ("lt", "Lietuvių"),
+            ("uk", "Українська"), ("ar", "العربية"), ("so", "Soomaali"), ("ti", "ትግርኛ"), ("ur", "اردو"))]
 
 
 def test_help_is_for_the_askers_role(demo_engine):

@@ -73,3 +73,22 @@ def test_the_page_reflows_at_320_px_with_no_horizontal_scroll(browser, web):
         screenshot(chat.page, "320px")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("مرحبا، أريد الإبلاغ عن غياب ابني", "ar"),
+    ("السلام علیکم، میرا بیٹا آج بیمار ہے", "ur"),
+])
+def test_arabic_and_urdu_turn_the_page_right_to_left_with_no_axe_violations(chat, message, lang):
+    """A message in Arabic or Urdu: the answer, the page's own texts and its direction follow, and the menu's
+    buttons are there (the words typed are not read)."""
+    from naervaer.i18n import t
+
+    assert chat.page.evaluate("document.documentElement.dir") == "ltr"
+    chat.say(message)
+    assert chat.lang() == lang
+    assert chat.page.evaluate("document.documentElement.dir") == "rtl"
+    assert chat.page.locator("label[for=text]").inner_text() == t(lang, "Your message") != "Your message"
+    assert t(lang, "Report absence") in chat.live_choices()
+    assert_no_violations(chat.page, f"{lang}, right to left")
+    screenshot(chat.page, f"rtl-{lang}")
