@@ -75,7 +75,10 @@ class CoreAction(Action, ABC):
             log_failure(log, f"action {self.name()}", error)
             reply = failure_reply(turn.lang, error)
             reply.slots.update(dict.fromkeys(self.failure_slots))
-        events = [SlotSet("last_language", turn.lang)] + [SlotSet(k, v) for k, v in reply.slots.items()]
+        events = [SlotSet("last_language", turn.lang)]
+        if turn.picked and not tracker.get_slot("language"):
+            events.append(SlotSet("language", turn.picked))  # found with the chat identity: keep it for this conversation
+        events += [SlotSet(k, v) for k, v in reply.slots.items()]
         form = (tracker.active_loop or {}).get("name")
         if form and not self.part_of_form:
             reply.say(t(turn.lang, "(The absence report you started was not sent. Write again when you want to "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import Restarted, UserUtteranceReverted
+from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import CoreAction
@@ -76,7 +76,7 @@ class ActionChooseLanguage(CoreAction):
 
 
 class ActionRestart(CoreAction):
-    """Rasa's /restart, which otherwise answers nothing; the language outlives the restart."""
+    """Rasa's /restart, which otherwise answers nothing; the language, and a picked one, outlive the restart."""
 
     action_name = "action_restart"
 
@@ -84,7 +84,9 @@ class ActionRestart(CoreAction):
         return smalltalk.restarted(turn.lang)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        return [Restarted(), *await super().run(dispatcher, tracker, domain)]
+        events = await super().run(dispatcher, tracker, domain)
+        picked = tracker.get_slot("language")
+        return [Restarted(), *events, *([SlotSet("language", picked)] if picked else [])]
 
 
 class ActionBack(CoreAction):

@@ -28,6 +28,8 @@ class Turn:
     slots: dict[str, object] = field(default_factory=dict)
     # The language the message is written in; None for a button press, which has no words of its own.
     written: str | None = None
+    # The language the person picked on a button (this conversation's, or an earlier one's), if any.
+    picked: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -58,9 +60,12 @@ def message_language(text: str, previous: str) -> str:
 def read_turn(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
     text = message.get("text") or ""
-    # Within a conversation the slot holds the pick; a later one finds it with the chat identity.
-    chosen = tracker.get_slot("language") or stored_language(tracker.sender_id)
-    previous = tracker.get_slot("last_language") or "nb"
+    previous = tracker.get_slot("last_language")
+    # Within a conversation the slot holds the pick. A conversation's first turn (nothing answered yet, as after
+    # /restart) finds an earlier pick with the chat identity, and the action keeps it in the slot: one lookup
+    # per conversation, not per turn (a store read takes SQLite's write lock).
+    chosen = tracker.get_slot("language") or (stored_language(tracker.sender_id) if previous is None else None)
+    previous = previous or DEFAULT_LANGUAGE
     pressed = text.startswith("/")  # a button press or typed intent syntax carries no language of its own
     if chosen and not typed(previous):
         # A picked home language says what to answer in, not what the person types: words that tell no
@@ -68,6 +73,7 @@ def read_turn(tracker: Tracker) -> Turn:
         previous = DEFAULT_LANGUAGE
     written = None if pressed else message_language(text, previous)
     lang = normalise(chosen or written or previous)
+    picked = normalise(chosen) if chosen else None
     entities: dict[str, str] = {}
     for entity in message.get("entities") or []:
         value = entity.get("value")
@@ -79,7 +85,7 @@ def read_turn(tracker: Tracker) -> Turn:
                 entities=entities, lang=lang, today=today(), intent_ranking=ranking,
                 previous_action=_previous_action(tracker.events or []),
                 slots={k: v for k, v in (tracker.slots or {}).items() if v is not None},
-                written=written)
+                written=written, picked=picked)
 
 
 
