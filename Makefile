@@ -27,7 +27,7 @@ setup: ## Both environments (rebuilt only when their definition changed) and the
 i18n: ## Compile the gettext catalogs (nb, nn, en)
 	@out=$$($(APP)/pybabel compile -d naervaer/locale -D naervaer 2>&1) || { echo "$$out"; exit 1; }
 
-i18n-extract: ## After changing texts in the code: refresh the template and the three catalogs
+i18n-extract: ## After changing texts in the code: refresh the template and every catalog
 	$(APP)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ --no-location --sort-output --omit-header -w 120 -o naervaer/locale/naervaer.pot .
 	$(APP)/pybabel update -i naervaer/locale/naervaer.pot -d naervaer/locale -D naervaer -w 120 --ignore-obsolete --no-fuzzy-matching
 

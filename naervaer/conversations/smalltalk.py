@@ -72,12 +72,21 @@ def help_for(session: Session, asker: Asker) -> Reply:
     return render_help(asker.lang, role_of(session, who_is_asking(session, asker)))
 
 
+# In a home language a parent has the buttons only: the typed examples and guide questions above would not be read.
+HOME_PARENT_HELP = N_("I can help you with your child's school attendance. Choose below: report absence or withdraw "
+                      "a report, see how much absence your child has, or talk to a person at the school. I can't "
+                      "read typed messages in your language, so please use the buttons.")
+
+
 def render_help(lang: str, role: str) -> Reply:
-    """What Nærvær can do for someone in this role (staff, parent, pupil, unknown); in a home language, with the
-    buttons that do it."""
+    """What Nærvær can do for someone in this role (staff, parent, pupil, unknown) with the languages to choose
+    from; in a home language, what the buttons do, with the buttons."""
+    if not typed(lang):
+        text = HOME_PARENT_HELP if role == "parent" else HELP_BY_ROLE[role]
+        return Reply().say(t(lang, text), menu_buttons(lang))
     text = t(lang, HELP_BY_ROLE[role]) + "\n" + t(
         lang, "I answer in Bokmål, Nynorsk, English, Polski, Lietuvių, Українська, العربية, Soomaali, ትግርኛ and اردو:")
-    return Reply().say(text, language_buttons() if typed(lang) else menu_buttons(lang))
+    return Reply().say(text, language_buttons())
 
 
 def choose_language(session: Session, asker: Asker, value: str | None) -> Reply:

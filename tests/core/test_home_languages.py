@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from naervaer.conversations import home_menu, pupil_status
+from naervaer.conversations import home_menu, pupil_status, smalltalk
 from naervaer.conversations.context import Asker
 from naervaer.db import session_scope
 from naervaer.guides.loader import load_guide
@@ -63,6 +63,18 @@ def test_a_reply_without_buttons_in_a_home_language_ends_with_the_menu():
     assert home_menu.with_menu(Reply().say("x"), "nb").messages == Reply().say("x").messages
     asking = Reply().say("x", [Button.for_intent("Ja", "affirm")])
     assert len(home_menu.with_menu(asking, "ar").messages) == 1  # a question with buttons is left as it is
+
+
+def test_a_parents_help_in_a_home_language_offers_the_buttons_not_typed_examples():
+    """In Bokmål the help quotes what to type and offers the languages; in Polish it names what the buttons do
+    and offers them, since typed Polish is not read."""
+    bokmal, polish = smalltalk.render_help("nb", "parent"), smalltalk.render_help("pl", "parent")
+    assert "Ida er syk i dag" in bokmal.text
+    assert [b.payload for b in bokmal.messages[0].buttons][:2] == [
+        '/choose_language{"language":"nb"}', '/choose_language{"language":"nn"}']
+    assert "Ida" not in polish.text and polish.text == t("pl", smalltalk.HOME_PARENT_HELP) != smalltalk.HOME_PARENT_HELP
+    assert [b.payload for b in polish.messages[0].buttons] == [
+        "/report_absence", "/cancel_report", "/ask_absence", "/ask_human", "/help", "/choose_language"]
 
 
 def test_a_typed_message_is_said_to_be_unread_naming_the_language_it_was_written_in():

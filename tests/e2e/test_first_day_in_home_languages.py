@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from naervaer.absence import AbsenceKind, ReasonCategory
+from naervaer.conversations.smalltalk import HOME_PARENT_HELP
 from naervaer.db import session_scope
 from naervaer.directory import contact_teacher
 from naervaer.i18n import format_day, language_name, t
@@ -134,6 +135,14 @@ def test_a_polish_first_message_is_answered_in_polish(stack):
     assert "Ida" in said
     assert any(longest_words("pl", msgid) in said for msgid in (
         "Since {since}, {name} has been absent {parts}.", "{name} has no registered absence since {since}.")), said
+    # The count ends with the menu: a person, and the help, work the same way.
+    reply = press(stack, sender, reply, t("pl", "Talk to a person"))
+    teacher, phone = teacher_of(stack.engine, pupil_id(stack.engine, "Ida", "Hansen"))
+    assert t("pl", "{child}'s contact teacher is {teacher}, phone {phone}.", child="Ida", teacher=teacher,
+             phone=phone) in texts(reply)
+    reply = press(stack, sender, reply, t("pl", "What can you do?"))
+    assert t("pl", HOME_PARENT_HELP) in texts(reply)
+    assert t("pl", "Report absence") in [b["title"] for m in reply for b in m.buttons]
 
 
 def test_a_picked_language_sticks_across_turns_and_sessions(stack):
