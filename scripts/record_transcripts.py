@@ -20,13 +20,15 @@ from naervaer import demo, services  # noqa: E402
 from naervaer.chat_client import RestChannel  # noqa: E402
 from naervaer.clock import today  # noqa: E402
 from naervaer.db import make_engine, session_scope  # noqa: E402
+from naervaer.i18n import t  # noqa: E402
 from naervaer.migrate import upgrade  # noqa: E402
 from naervaer.settings import Settings  # noqa: E402
 
 CONVERSATIONS = [
     ("First-day report from a parent (Bokmål)", "demo-parent",
      ["Ida er syk i dag", ("press", "Hele dagen"), ("press", "Ja")]),
-    ("The same parent withdraws the report the same day", "demo-parent", ["trekk tilbake meldingen for Ida"]),
+    ("The same parent withdraws the report the same day", "demo-parent",
+     ["trekk tilbake meldingen for Ida", ("press", "Ja, trekk tilbake")]),
     ("First-day report in Nynorsk: comes later tomorrow", "demo-parent",
      ["ida e sjuk i morgon", ("press", "Kjem seinare"), ("press", "Ja")]),
     ("First-day report in English, declined at the confirmation", "demo-parent",
@@ -34,6 +36,10 @@ CONVERSATIONS = [
     ("Health details are not taken", "demo-parent", ["hun har angst og vil ikke på skolen"]),
     ("A parent without parental responsibility", "demo-parent-noresp", ["Ida er syk i dag"]),
     ("A parent asks how much absence", "demo-parent", ["Hvor mye fravær har Ida?"]),
+    ("A parent writes Polish: the report runs on buttons", "demo-parent",
+     ["Dzień dobry, moje dziecko jest dziś chore", ("press", t("pl", "Report absence")), ("press", t("pl", "The rest of the week")),
+      ("press", t("pl", "the whole day").capitalize()), ("press", t("pl", "sick").capitalize()),
+      ("press", t("pl", "Yes, send"))]),
     ("Teacher registers a pupil absent and logs the call", "demo-teacher",
      ["Eirik er ikke her i dag", "jeg ringte mora til Eirik i dag, fikk ikke svar"]),
     ("Teacher asks what now", "demo-teacher", ["hva nå med Ida Hansen?"]),
