@@ -24,7 +24,7 @@ setup: ## Both environments (rebuilt only when their definition changed) and the
 	@bash scripts/setup.sh
 	@$(MAKE) --no-print-directory i18n
 
-i18n: ## Compile the gettext catalogs (nb, nn, en)
+i18n: ## Compile the gettext catalogs (every language)
 	@out=$$($(APP)/pybabel compile -d naervaer/locale -D naervaer 2>&1) || { echo "$$out"; exit 1; }
 
 i18n-extract: ## After changing texts in the code: refresh the template and every catalog
