@@ -77,7 +77,8 @@ class CoreAction(Action, ABC):
             reply.slots.update(dict.fromkeys(self.failure_slots))
         events = [SlotSet("last_language", turn.lang)]
         if turn.picked and not tracker.get_slot("language"):
-            events.append(SlotSet("language", turn.picked))  # found with the chat identity: keep it for this conversation
+            # Found with the chat identity: keep it for this conversation.
+            events.append(SlotSet("language", turn.picked))
         events += [SlotSet(k, v) for k, v in reply.slots.items()]
         form = (tracker.active_loop or {}).get("name")
         if form and not self.part_of_form:

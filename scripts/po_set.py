@@ -1,9 +1,10 @@
-"""Set translations in the nb and nn catalogs from a YAML file, after `make i18n-extract`.
+"""Set translations in the catalogs from a YAML file, after `make i18n-extract`.
 
     .venv/bin/python scripts/po_set.py translations.yaml
 
-The YAML maps each English msgid to {nb: ..., nn: ...}; for plural messages the msgid key is the
-singular and each value is a list [singular, plural]. Prints the msgids that still lack a translation.
+The YAML maps each English msgid to its translations by language code ({nb: ..., pl: ...}); for plural
+messages the msgid key is the singular and each value is the list of the language's plural forms in order.
+Prints the msgids that still lack a translation in some catalog.
 """
 from __future__ import annotations
 
