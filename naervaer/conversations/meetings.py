@@ -35,7 +35,6 @@ from naervaer.i18n import N_, format_day, format_moment, t
 from naervaer.invitations import Invitation, invitation_folder
 from naervaer.meeting_store import (
     MEETING_MINUTES,
-    Busy,
     Invitee,
     MeetingKind,
     book_meeting,
