@@ -7,7 +7,6 @@ import logging
 import httpx
 
 from naervaer.chat_client import BotMessage, parse_messages, silent
-from naervaer.keep_alive import client_limits
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +18,7 @@ class RasaUnavailable(Exception):
 class RasaClient:
     def __init__(self, rasa_url: str, timeout: float = 30.0, transport: httpx.AsyncBaseTransport | None = None):
         self._url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
-        self._client = httpx.AsyncClient(timeout=timeout, transport=transport, limits=client_limits())
+        self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def send(self, sender_id: str, text: str) -> list[BotMessage]:
         body = {"sender": sender_id, "message": text, "metadata": {"channel": "telegram"}}

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from naervaer.keep_alive import client_limits
-
 
 @dataclass(frozen=True)
 class BotMessage:
@@ -56,7 +54,7 @@ def silent(messages: list[BotMessage]) -> bool:
 class RestChannel:
     def __init__(self, rasa_url: str, timeout: float = 30.0) -> None:
         self._url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
-        self._client = httpx.Client(timeout=timeout, limits=client_limits())
+        self._client = httpx.Client(timeout=timeout)
 
     def send(self, sender_id: str, text: str, metadata: dict | None = None) -> list[BotMessage]:
         body = {"sender": sender_id, "message": text}

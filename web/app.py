@@ -27,7 +27,6 @@ from naervaer import web_sessions
 from naervaer.db import engine_for, session_scope
 from naervaer.i18n import t
 from naervaer.identity import InviteError
-from naervaer.keep_alive import client_limits
 from naervaer.languages import DEFAULT_LANGUAGE, LANGUAGES, is_known, normalise
 from naervaer.settings import Settings
 from naervaer.try_limiter import TryLimiter
@@ -72,8 +71,7 @@ class WebChat:
     def __init__(self, config: WebConfig, engine: Engine | None, transport: httpx.AsyncBaseTransport | None) -> None:
         self.config = config
         self.engine = engine or engine_for(config.database_url)
-        self.rasa = httpx.AsyncClient(timeout=config.rasa_timeout, transport=transport,
-                                      limits=client_limits())
+        self.rasa = httpx.AsyncClient(timeout=config.rasa_timeout, transport=transport)
         self.per_session = RateLimit(config.per_session)
         self.per_address = RateLimit(config.per_address)
         self.codes = TryLimiter()

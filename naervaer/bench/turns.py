@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from naervaer.keep_alive import client_limits
-
 REST_PATH = "/webhooks/rest/webhook"
 
 
@@ -177,7 +175,7 @@ async def drive(base_url: str | Sequence[str], kind: TurnKind, *, clients: int, 
     latencies: list[float] = []
     errors: dict[str, int] = {}
     examples: dict[str, str] = {}
-    limits = client_limits(clients + 4)
+    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
         servers = [RestClient(url, http) for url in urls]
         stop_at = time.monotonic() + deadline_s

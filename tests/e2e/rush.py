@@ -11,7 +11,6 @@ from sqlalchemy import Engine, func, select
 
 from naervaer.bench.web_client import WebChat, WebChatError
 from naervaer.db import session_scope
-from naervaer.keep_alive import client_limits
 from naervaer.models import AbsenceRecord, Contact, ContactPurpose
 from tests.e2e.families import Family
 
@@ -68,10 +67,16 @@ async def report_sick_today(say: Say, family: Family, confirm: bool) -> Outcome:
     return outcome
 
 
+def _limits(parents: int) -> httpx.Limits:
+    # Sanic and uvicorn close a connection idle for 5 s; a parent waiting longer than that in the rush
+    # must not send on a connection the server is just closing (a ReadError that is the client's, not ours).
+    return httpx.Limits(max_connections=parents + 10, max_keepalive_connections=parents + 10, keepalive_expiry=2.0)
+
+
 async def rush(families: list[Family], server_for: Callable[[int, int], str], confirm: Callable[[int], bool],
                timeout: float = 600) -> list[Outcome]:
     """All parents at once; server_for(parent, turn) picks the Rasa server of each turn."""
-    limits = client_limits(len(families) + 10)
+    limits = _limits(len(families))
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
         return await asyncio.gather(*(
             report_sick_today(lambda turn, text, i=i, f=family: send(client, server_for(i, turn), f.sender, text),
@@ -97,7 +102,7 @@ async def web_rush(families: list[Family], codes: list[str], web_for: Callable[[
                    confirm: Callable[[int], bool], timeout: float = 600) -> list[Outcome]:
     """All parents at once through the web chat: each opens the page, signs in with their own invite code
     and reports; web_for(parent, turn) picks the web chat instance of each turn (the cookie goes along)."""
-    limits = client_limits(len(families) + 10)
+    limits = _limits(len(families))
 
     async def one(client: httpx.AsyncClient, i: int, family: Family) -> Outcome:
         chat = WebChat(client, web_for(i, 0))
