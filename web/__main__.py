@@ -6,7 +6,6 @@ import os
 
 import uvicorn
 
-from naervaer.keep_alive import SERVER_IDLE_S
 from web.app import create_app
 from web.config import load_config
 
@@ -18,7 +17,7 @@ def main() -> None:
     proxied = bool(config.forwarded_allow_ips)
     # uvicorn's own access log is off: it logs client addresses and query strings; ours logs route and status.
     uvicorn.run(create_app(config), host=config.host, port=config.port, access_log=False, log_level=level.lower(),
-                server_header=False, proxy_headers=proxied, timeout_keep_alive=SERVER_IDLE_S,
+                server_header=False, proxy_headers=proxied, timeout_keep_alive=config.keep_alive,
                 forwarded_allow_ips=config.forwarded_allow_ips if proxied else None)
 
 

@@ -25,6 +25,10 @@ class WebConfig:
     per_session: int = 20  # messages a minute (0: no limit)
     per_address: int = 120  # requests a minute from one address (0: no limit)
     rasa_timeout: float = 30.0
+    # Seconds an idle connection stays open. A client sending on one the server is just closing gets a reset,
+    # and httpx sends no POST twice: with uvicorn's 5 s a morning-rush parent lost a message. Longer than a
+    # proxy in front keeps one (nginx: 60 s), so the proxy closes first. (Rasa keeps one 120 s.)
+    keep_alive: int = 75
 
 
 def config_from(settings: Settings | None = None, *, rasa_url: str | None = None) -> WebConfig:

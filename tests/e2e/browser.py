@@ -24,7 +24,6 @@ from sqlalchemy import Engine, select
 from naervaer import clock, services
 from naervaer.db import session_scope
 from naervaer.identity import create_invite
-from naervaer.keep_alive import SERVER_IDLE_S
 from naervaer.models import Person
 from naervaer.settings import PROJECT_ROOT
 
@@ -101,7 +100,7 @@ def running_web(stack: Stack) -> Iterator[WebApp]:
     app = create_app(config)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
                                            log_level="warning", lifespan="on",
-                                           timeout_keep_alive=SERVER_IDLE_S))
+                                           timeout_keep_alive=config.keep_alive))
     thread = threading.Thread(target=server.run, name="web-app", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -1,5 +1,5 @@
 """The servers our clients talk to keep an idle connection far longer than the clients do
-(naervaer/keep_alive.py): with uvicorn's default of 5 s, a parent's message in the morning rush went on a
+(WebConfig.keep_alive): with uvicorn's default of 5 s, a parent's message in the morning rush went on a
 connection the web chat was closing and got a reset instead of an answer."""
 from __future__ import annotations
 
